@@ -1,0 +1,104 @@
+/* mod_treestatus: Mozilla's TreeStatus API as an httpd module.
+ *
+ * Glue only: the module record, directives and hooks. The work is done by
+ * src/treestatus (routes, model, rendering) on top of src/common. */
+#include "httpd.h"
+#include "http_config.h"
+#include "http_log.h"
+#include "svc_aplog.h"
+#include "svc_dbd.h"
+#include "svc_module.h"
+#include "ts_routes.h"
+#include "ts_sql.h"
+
+module AP_MODULE_DECLARE_DATA treestatus_module;
+
+#ifndef SVC_VERSION
+#define SVC_VERSION "0.0.0"
+#endif
+#ifndef SVC_COMMIT
+#define SVC_COMMIT "unknown"
+#endif
+
+typedef struct {
+    svc_loc_t loc;                 /* first: the shared setters rely on it */
+} ts_dir_cfg;
+
+static const svc_module_t ts_mod = {
+    "treestatus", SVC_VERSION, SVC_COMMIT, SVC_PROBLEM_PLAIN,
+    ts_statements, "ts_ping"
+};
+
+static svc_app_t ts_app = {
+    &ts_mod, ts_routes, "treestatus", "treestatus-cache", 2048, NULL, NULL
+};
+
+static void *ts_create_dir(apr_pool_t *p, char *dir)
+{
+    ts_dir_cfg *c = apr_pcalloc(p, sizeof(*c));
+
+    svc_loc_init(&c->loc, dir);
+    return c;
+}
+
+static void *ts_merge_dir(apr_pool_t *p, void *basev, void *addv)
+{
+    ts_dir_cfg *c = apr_pcalloc(p, sizeof(*c));
+
+    svc_loc_merge(&c->loc, &((ts_dir_cfg *)basev)->loc,
+                  &((ts_dir_cfg *)addv)->loc);
+    return c;
+}
+
+static const char *ts_set_database(cmd_parms *cmd, void *dcfg, int on)
+{
+    (void)dcfg;
+    return on ? svc_dbd_register(cmd, ts_statements) : NULL;
+}
+
+static const char *ts_set_cache(cmd_parms *cmd, void *dcfg, const char *arg)
+{
+    const char *err = ap_check_cmd_context(cmd, GLOBAL_ONLY);
+
+    (void)dcfg;
+    if (err) {
+        return err;
+    }
+    ts_app.cache_spec = arg;
+    return NULL;
+}
+
+static const command_rec ts_cmds[] = {
+    AP_INIT_FLAG("TreestatusDatabase", ts_set_database, NULL, RSRC_CONF,
+                 "On: prepare the treestatus SQL statements on mod_dbd's "
+                 "connections (place after the DBD directives)"),
+    AP_INIT_TAKE1("TreestatusBase", svc_module_set_base, NULL, ACCESS_CONF,
+                  "URI prefix of the API (default: the enclosing <Location>)"),
+    AP_INIT_TAKE1("TreestatusMaxBody", svc_module_set_max_body, NULL,
+                  ACCESS_CONF, "Largest accepted request body in bytes "
+                  "(default 1048576)"),
+    AP_INIT_TAKE1("TreestatusCache", ts_set_cache, NULL, RSRC_CONF,
+                  "Shared cache: 'shmcb', 'shmcb:/path(bytes)' or 'none' "
+                  "(default shmcb)"),
+    {NULL}
+};
+
+SVC_MODULE_HOOKS(ts, ts_app, ts_dir_cfg, treestatus_module)
+
+static void ts_register_hooks(apr_pool_t *p)
+{
+    (void)p;
+    svc_aplog_init(&treestatus_module.module_index, "TS");
+    ts_register_svc_hooks();
+}
+
+AP_DECLARE_MODULE(treestatus) = {
+    STANDARD20_MODULE_STUFF,
+    ts_create_dir,
+    ts_merge_dir,
+    NULL,
+    NULL,
+    ts_cmds,
+    ts_register_hooks,
+    AP_MODULE_FLAG_NONE
+};

@@ -1,0 +1,200 @@
+#include "httpd.h"
+#include "http_config.h"
+#include "ap_provider.h"
+#include "ap_socache.h"
+#include "util_mutex.h"
+#include "apr_global_mutex.h"
+#include "apr_strings.h"
+#include "svc_cache.h"
+#include "svc_log.h"
+
+struct svc_cache_t {
+    const ap_socache_provider_t *provider;
+    ap_socache_instance_t *inst;
+    apr_global_mutex_t *mutex;  /* only for providers that are not MP-safe */
+    const char *mutex_type;
+    int ready;
+};
+
+void svc_cache_pre_config(apr_pool_t *pconf, const char *mutex_type)
+{
+    ap_mutex_register(pconf, mutex_type, NULL, APR_LOCK_DEFAULT, 0);
+}
+
+const char *svc_cache_create(apr_pool_t *pconf, apr_pool_t *ptemp,
+                             const char *spec, const char *mutex_type,
+                             svc_cache_t **out)
+{
+    const char *name = spec, *args = NULL, *sep, *err;
+    svc_cache_t *c;
+
+    *out = NULL;
+    if (!strcasecmp(spec, "none")) {
+        return NULL;
+    }
+    if ((sep = strchr(spec, ':'))) {
+        name = apr_pstrndup(ptemp, spec, sep - spec);
+        args = sep + 1;
+    }
+    c = apr_pcalloc(pconf, sizeof(*c));
+    c->mutex_type = mutex_type;
+    c->provider = ap_lookup_provider(AP_SOCACHE_PROVIDER_GROUP, name,
+                                     AP_SOCACHE_PROVIDER_VERSION);
+    if (!c->provider) {
+        return apr_psprintf(pconf, "unknown socache provider '%s' (is "
+                            "mod_socache_%s loaded?)", name, name);
+    }
+    err = c->provider->create(&c->inst, args, ptemp, pconf);
+    if (err) {
+        return apr_psprintf(pconf, "socache %s: %s", name, err);
+    }
+    *out = c;
+    return NULL;
+}
+
+static apr_status_t destroy_cache(void *data)
+{
+    svc_cache_t *c = data;
+
+    if (c->ready) {
+        c->provider->destroy(c->inst, NULL);
+        c->ready = 0;
+    }
+    return APR_SUCCESS;
+}
+
+apr_status_t svc_cache_init(svc_cache_t *c, const char *cname,
+                            unsigned int avg_obj_size, server_rec *s,
+                            apr_pool_t *pconf)
+{
+    struct ap_socache_hints hints = {0};
+    apr_status_t rv;
+
+    if (c->provider->flags & AP_SOCACHE_FLAG_NOTMPSAFE) {
+        rv = ap_global_mutex_create(&c->mutex, NULL, c->mutex_type, NULL, s,
+                                    pconf, 0);
+        if (rv != APR_SUCCESS) {
+            svc_log_s(s, SVC_LOG_CRIT, rv, 30,
+                      "could not create the cache mutex %s", c->mutex_type);
+            return rv;
+        }
+    }
+    hints.avg_id_len = 48;
+    hints.avg_obj_size = avg_obj_size;
+    hints.expiry_interval = 30;
+    rv = c->provider->init(c->inst, cname, &hints, s, pconf);
+    if (rv != APR_SUCCESS) {
+        svc_log_s(s, SVC_LOG_CRIT, rv, 31, "could not create the cache %s",
+                  cname);
+        return rv;
+    }
+    c->ready = 1;
+    apr_pool_cleanup_register(pconf, c, destroy_cache, apr_pool_cleanup_null);
+    return APR_SUCCESS;
+}
+
+void svc_cache_child_init(svc_cache_t *c, apr_pool_t *p, server_rec *s)
+{
+    apr_status_t rv;
+
+    if (!c || !c->mutex) {
+        return;
+    }
+    rv = apr_global_mutex_child_init(&c->mutex,
+                                     apr_global_mutex_lockfile(c->mutex), p);
+    if (rv != APR_SUCCESS) {
+        svc_log_s(s, SVC_LOG_CRIT, rv, 32,
+                  "could not attach the cache mutex in a child");
+    }
+}
+
+static int lock(svc_cache_t *c, server_rec *s)
+{
+    apr_status_t rv;
+
+    if (!c->mutex) {
+        return 1;
+    }
+    rv = apr_global_mutex_lock(c->mutex);
+    if (rv != APR_SUCCESS) {
+        svc_log_s(s, SVC_LOG_ERR, rv, 33, "cache mutex lock failed");
+        return 0;
+    }
+    return 1;
+}
+
+static void unlock(svc_cache_t *c)
+{
+    if (c->mutex) {
+        apr_global_mutex_unlock(c->mutex);
+    }
+}
+
+apr_status_t svc_cache_get(svc_cache_t *c, server_rec *s, const char *key,
+                           unsigned char *buf, unsigned int *len, apr_pool_t *p)
+{
+    apr_status_t rv;
+
+    if (!c || !c->ready || !lock(c, s)) {
+        return APR_NOTFOUND;
+    }
+    rv = c->provider->retrieve(c->inst, s, (const unsigned char *)key,
+                               (unsigned int)strlen(key), buf, len, p);
+    unlock(c);
+    return rv;
+}
+
+apr_status_t svc_cache_put(svc_cache_t *c, server_rec *s, const char *key,
+                           const void *val, unsigned int len, apr_time_t expiry,
+                           apr_pool_t *p)
+{
+    apr_status_t rv;
+
+    if (!c || !c->ready || !lock(c, s)) {
+        return APR_EGENERAL;
+    }
+    rv = c->provider->store(c->inst, s, (const unsigned char *)key,
+                            (unsigned int)strlen(key), expiry,
+                            (unsigned char *)val, len, p);
+    unlock(c);
+    return rv;
+}
+
+apr_status_t svc_cache_remove(svc_cache_t *c, server_rec *s, const char *key,
+                              apr_pool_t *p)
+{
+    apr_status_t rv;
+
+    if (!c || !c->ready || !lock(c, s)) {
+        return APR_EGENERAL;
+    }
+    rv = c->provider->remove(c->inst, s, (const unsigned char *)key,
+                             (unsigned int)strlen(key), p);
+    unlock(c);
+    return rv;
+}
+
+apr_status_t svc_cache_add(svc_cache_t *c, server_rec *s, const char *key,
+                           const void *val, unsigned int len, apr_time_t expiry,
+                           apr_pool_t *p)
+{
+    unsigned char probe[8];
+    unsigned int plen = sizeof(probe);
+    apr_status_t rv;
+
+    if (!c || !c->ready || !lock(c, s)) {
+        return APR_EGENERAL;
+    }
+    rv = c->provider->retrieve(c->inst, s, (const unsigned char *)key,
+                               (unsigned int)strlen(key), probe, &plen, p);
+    if (rv == APR_SUCCESS || rv == APR_ENOSPC) {
+        rv = APR_EEXIST;
+    }
+    else {
+        rv = c->provider->store(c->inst, s, (const unsigned char *)key,
+                                (unsigned int)strlen(key), expiry,
+                                (unsigned char *)val, len, p);
+    }
+    unlock(c);
+    return rv;
+}

@@ -1,0 +1,96 @@
+#include "httpd.h"
+#include "http_config.h"
+#include "http_core.h"
+#include "http_log.h"
+#include "apr_strings.h"
+#include <jansson.h>
+#include "svc_dbd.h"
+#include "svc_log.h"
+#include "svc_module.h"
+
+/* The dir configs of both modules start with their svc_loc_t. */
+const char *svc_module_set_base(cmd_parms *cmd, void *dcfg, const char *arg)
+{
+    return svc_loc_set_base(cmd, (svc_loc_t *)dcfg, arg);
+}
+
+const char *svc_module_set_max_body(cmd_parms *cmd, void *dcfg, const char *arg)
+{
+    return svc_loc_set_max_body(cmd, (svc_loc_t *)dcfg, arg);
+}
+
+void svc_module_pre_config(svc_app_t *app, apr_pool_t *pconf)
+{
+    svc_cache_pre_config(pconf, app->mutex_type);
+    app->cache = NULL;
+    app->cache_spec = NULL;
+}
+
+int svc_module_post_config(svc_app_t *app, apr_pool_t *pconf, apr_pool_t *ptemp,
+                           server_rec *s)
+{
+    const char *err;
+
+    /* httpd runs post_config twice at start-up; shared memory is created on
+     * the real pass only */
+    if (ap_state_query(AP_SQ_MAIN_STATE) == AP_SQ_MS_CREATE_PRE_CONFIG) {
+        return OK;
+    }
+    /* jansson's hash seed must be set before any thread exists */
+    json_object_seed(0);
+    if (svc_dbd_post_config() != 0) {
+        svc_log_s(s, SVC_LOG_CRIT, 0, 40,
+                  "mod_dbd is not loaded: load it and configure DBDriver/"
+                  "DBDParams for mod_%s", app->mod->name);
+        return HTTP_INTERNAL_SERVER_ERROR;
+    }
+    err = svc_cache_create(pconf, ptemp, app->cache_spec ? app->cache_spec : "shmcb",
+                           app->mutex_type, &app->cache);
+    if (err && !app->cache_spec) {
+        /* the default needs mod_socache_shmcb; without it run uncached */
+        svc_log_s(s, SVC_LOG_WARNING, 0, 42, "mod_%s runs without a shared "
+                  "cache: %s", app->mod->name, err);
+        app->cache = NULL;
+    }
+    else if (err) {
+        svc_log_s(s, SVC_LOG_CRIT, 0, 41, "cache for mod_%s: %s",
+                  app->mod->name, err);
+        return HTTP_INTERNAL_SERVER_ERROR;
+    }
+    if (app->cache && svc_cache_init(app->cache, app->mutex_type,
+                                     app->cache_obj_size, s, pconf) != APR_SUCCESS) {
+        return HTTP_INTERNAL_SERVER_ERROR;
+    }
+    return OK;
+}
+
+void svc_module_child_init(svc_app_t *app, apr_pool_t *p, server_rec *s)
+{
+    svc_cache_child_init(app->cache, p, s);
+}
+
+/* Without one of our directives in the <Location>, httpd never creates our
+ * dir config for it, so the base path is taken from core's config of the
+ * section that set the handler: the <Location> path. */
+static const svc_loc_t *effective_loc(request_rec *r, const svc_loc_t *loc)
+{
+    core_dir_config *cd;
+    svc_loc_t *eff;
+
+    if (loc->base) {
+        return loc;
+    }
+    cd = ap_get_core_module_config(r->per_dir_config);
+    eff = apr_pmemdup(r->pool, loc, sizeof(*loc));
+    eff->base = (cd && cd->d && cd->d[0] == '/' && !cd->r) ? cd->d : "";
+    return eff;
+}
+
+int svc_module_handler(svc_app_t *app, request_rec *r, const svc_loc_t *loc,
+                       void *cfg)
+{
+    if (!r->handler || strcmp(r->handler, app->handler_name)) {
+        return DECLINED;
+    }
+    return svc_dispatch(r, app->mod, app->routes, effective_loc(r, loc), cfg);
+}

@@ -1,0 +1,72 @@
+/* [ap] What both modules' glue has in common: per-location config (base path,
+ * body cap), the handler entry, and the post_config/child_init steps for the
+ * database and the shared cache. Each mod_*.c keeps only its module struct,
+ * its directives and its own settings. */
+#ifndef SVC_MODULE_H
+#define SVC_MODULE_H
+
+#include "httpd.h"
+#include "http_config.h"
+#include "svc_cache.h"
+#include "svc_req.h"
+
+typedef struct svc_app_t {
+    const svc_module_t *mod;
+    const svc_route_t *routes;
+    const char *handler_name;      /* SetHandler value */
+    const char *mutex_type;        /* Mutex directive name, also socache cname */
+    unsigned int cache_obj_size;   /* socache sizing hint */
+    const char *cache_spec;        /* from the module's cache directive, NULL = default */
+    svc_cache_t *cache;            /* this generation's cache, NULL = none */
+} svc_app_t;
+
+/* Directive setters usable in command tables with cmd->info = &loc offset. */
+const char *svc_module_set_base(cmd_parms *cmd, void *dcfg, const char *arg);
+const char *svc_module_set_max_body(cmd_parms *cmd, void *dcfg, const char *arg);
+
+/* Hook bodies. */
+void svc_module_pre_config(svc_app_t *app, apr_pool_t *pconf);
+int svc_module_post_config(svc_app_t *app, apr_pool_t *pconf, apr_pool_t *ptemp,
+                           server_rec *s);
+void svc_module_child_init(svc_app_t *app, apr_pool_t *p, server_rec *s);
+
+/* The handler: `loc` is the svc_loc_t embedded in the module's dir config. */
+int svc_module_handler(svc_app_t *app, request_rec *r, const svc_loc_t *loc,
+                       void *cfg);
+
+#endif
+
+/* Defines the static hook functions a module registers, all delegating to the
+ * svc_module_* bodies above; `dir_type` is the module's dir config struct,
+ * whose first member is its svc_loc_t. Keeps the two mod_*.c files down to
+ * what really differs between them. */
+#define SVC_MODULE_HOOKS(pfx, app, dir_type, modrec)                          \
+    static int pfx##_pre_config(apr_pool_t *pconf, apr_pool_t *plog,          \
+                                apr_pool_t *ptemp)                            \
+    {                                                                         \
+        (void)plog; (void)ptemp;                                              \
+        svc_module_pre_config(&app, pconf);                                   \
+        return OK;                                                            \
+    }                                                                         \
+    static int pfx##_post_config(apr_pool_t *pconf, apr_pool_t *plog,         \
+                                 apr_pool_t *ptemp, server_rec *s)            \
+    {                                                                         \
+        (void)plog;                                                           \
+        return svc_module_post_config(&app, pconf, ptemp, s);                 \
+    }                                                                         \
+    static void pfx##_child_init(apr_pool_t *p, server_rec *s)                \
+    {                                                                         \
+        svc_module_child_init(&app, p, s);                                    \
+    }                                                                         \
+    static int pfx##_handler(request_rec *r)                                  \
+    {                                                                         \
+        dir_type *c = ap_get_module_config(r->per_dir_config, &modrec);      \
+        return svc_module_handler(&app, r, (const svc_loc_t *)c, c);          \
+    }                                                                         \
+    static void pfx##_register_svc_hooks(void)                                \
+    {                                                                         \
+        ap_hook_pre_config(pfx##_pre_config, NULL, NULL, APR_HOOK_MIDDLE);    \
+        ap_hook_post_config(pfx##_post_config, NULL, NULL, APR_HOOK_MIDDLE);  \
+        ap_hook_child_init(pfx##_child_init, NULL, NULL, APR_HOOK_MIDDLE);    \
+        ap_hook_handler(pfx##_handler, NULL, NULL, APR_HOOK_MIDDLE);          \
+    }

@@ -1,0 +1,63 @@
+/* [ap] The request context handed to every route handler, and the module
+ * descriptor that tells the shared glue how a module behaves. */
+#ifndef SVC_REQ_H
+#define SVC_REQ_H
+
+#include "httpd.h"
+#include "http_config.h"
+#include <jansson.h>
+#include "svc_db.h"
+#include "svc_problem.h"
+#include "svc_route.h"
+
+typedef struct svc_module_t {
+    const char *name;              /* "treestatus" */
+    const char *version;
+    const char *commit;
+    svc_problem_style problem_style;
+    const svc_db_stmt_t *stmts;    /* registered with mod_dbd, re-prepared on reset */
+    const char *ping_label;        /* statement run by /__heartbeat__ */
+} svc_module_t;
+
+/* Per-location settings every module has (embedded in its dir config). */
+typedef struct svc_loc_t {
+    const char *base;              /* URI prefix the routes are relative to */
+    apr_off_t max_body;            /* request body cap (bytes), -1 = unset */
+} svc_loc_t;
+
+typedef struct svc_req_t {
+    request_rec *r;
+    const svc_module_t *mod;
+    svc_route_match_t match;
+    const svc_loc_t *loc;
+    void *cfg;                     /* the module's own dir config */
+    svc_db_t *db;                  /* acquired on first use */
+    const char *who;               /* authenticated identity, NULL = anonymous */
+    apr_array_header_t *scopes;    /* const char * scopes of `who` */
+} svc_req_t;
+
+#define SVC_DEFAULT_MAX_BODY (1024 * 1024)
+
+/* Runs the module: base stripping, routing (404/405/OPTIONS), then the
+ * route's handler. Always answers (never DECLINED once the handler name
+ * matched), so httpd's default handler never serves a file under our prefix. */
+int svc_dispatch(request_rec *r, const svc_module_t *mod,
+                 const svc_route_t *routes, const svc_loc_t *loc, void *cfg);
+
+/* Path parameter of the matched route. */
+const char *svc_param(const svc_req_t *req, const char *name);
+
+/* Query argument (decoded), NULL if absent; "" for a bare "?name". */
+const char *svc_arg(const svc_req_t *req, const char *name);
+
+/* The request's database connection (acquired once), NULL when mod_dbd has
+ * none to give: the caller answers 503 with svc_send_db_error. */
+svc_db_t *svc_req_db(svc_req_t *req);
+
+/* Location config helpers: create (unset), merge, and directive setters. */
+void svc_loc_init(svc_loc_t *loc, const char *dir);
+void svc_loc_merge(svc_loc_t *out, const svc_loc_t *base, const svc_loc_t *add);
+const char *svc_loc_set_base(cmd_parms *cmd, svc_loc_t *loc, const char *arg);
+const char *svc_loc_set_max_body(cmd_parms *cmd, svc_loc_t *loc, const char *arg);
+
+#endif

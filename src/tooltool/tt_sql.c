@@ -1,0 +1,6 @@
+#include "tt_sql.h"
+
+const svc_db_stmt_t tt_statements[] = {
+    {"tt_ping", "SELECT 1"},
+    {NULL, NULL}
+};
