@@ -30,7 +30,7 @@ static const svc_module_t tt_mod = {
 };
 
 static svc_app_t tt_app = {
-    &tt_mod, tt_routes, "tooltool", "tooltool-cache", 2048, NULL, NULL
+    &tt_mod, tt_routes, "tooltool", "tooltool-cache", 256, 1048576, NULL, NULL
 };
 
 static void *tt_create_dir(apr_pool_t *p, char *dir)

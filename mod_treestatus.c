@@ -30,7 +30,7 @@ static const svc_module_t ts_mod = {
 };
 
 static svc_app_t ts_app = {
-    &ts_mod, ts_routes, "treestatus", "treestatus-cache", 2048, NULL, NULL
+    &ts_mod, ts_routes, "treestatus", "treestatus-cache", 4096, 4194304, NULL, NULL
 };
 
 static void *ts_create_dir(apr_pool_t *p, char *dir)

@@ -9,6 +9,8 @@
 #include "svc_log.h"
 
 struct svc_cache_t {
+    unsigned int max_value;
+    apr_size_t size;            /* shm bytes when the spec says, else shmcb's default */
     const ap_socache_provider_t *provider;
     ap_socache_instance_t *inst;
     apr_global_mutex_t *mutex;  /* only for providers that are not MP-safe */
@@ -19,6 +21,28 @@ struct svc_cache_t {
 void svc_cache_pre_config(apr_pool_t *pconf, const char *mutex_type)
 {
     ap_mutex_register(pconf, mutex_type, NULL, APR_LOCK_DEFAULT, 0);
+}
+
+/* Mirrors how mod_socache_shmcb divides its memory (number of subcaches from
+ * the hints) to know the largest entry it will take; half of a subcache. */
+static unsigned int shmcb_safe_value(apr_size_t size, unsigned int avg_obj)
+{
+    apr_size_t num_idx = size / (avg_obj + 48), n = 256, sub;
+
+    while (n > 1 && num_idx / n < 2 * n) {
+        n /= 2;
+    }
+    sub = size / n / 2;
+    return sub > 1024 * 1024 ? 1024 * 1024 : (sub < 4096 ? 4096 : (unsigned int)sub);
+}
+
+/* "(4194304)" at the end of shmcb arguments is the size in bytes. */
+static apr_size_t spec_size(const char *args)
+{
+    const char *open = args ? strrchr(args, '(') : NULL;
+    apr_int64_t n = open ? apr_atoi64(open + 1) : 0;
+
+    return n > 0 ? (apr_size_t)n : 512000;
 }
 
 const char *svc_cache_create(apr_pool_t *pconf, apr_pool_t *ptemp,
@@ -38,6 +62,7 @@ const char *svc_cache_create(apr_pool_t *pconf, apr_pool_t *ptemp,
     }
     c = apr_pcalloc(pconf, sizeof(*c));
     c->mutex_type = mutex_type;
+    c->size = spec_size(args);
     c->provider = ap_lookup_provider(AP_SOCACHE_PROVIDER_GROUP, name,
                                      AP_SOCACHE_PROVIDER_VERSION);
     if (!c->provider) {
@@ -79,6 +104,10 @@ apr_status_t svc_cache_init(svc_cache_t *c, const char *cname,
             return rv;
         }
     }
+    /* shmcb splits its memory in subcaches and cannot store an entry larger
+     * than one; stay well below (a quarter of size / subcaches is safe for
+     * any size shmcb picks with these hints) */
+    c->max_value = shmcb_safe_value(c->size, avg_obj_size);
     hints.avg_id_len = 48;
     hints.avg_obj_size = avg_obj_size;
     hints.expiry_interval = 30;
@@ -195,6 +224,61 @@ apr_status_t svc_cache_add(svc_cache_t *c, server_rec *s, const char *key,
                                 (unsigned int)strlen(key), expiry,
                                 (unsigned char *)val, len, p);
     }
+    unlock(c);
+    return rv;
+}
+
+unsigned int svc_cache_max_value(const svc_cache_t *c)
+{
+    return c ? c->max_value : 0;
+}
+
+typedef struct {
+    apr_int64_t version;
+    apr_time_t checked;
+} cache_stamp_t;
+
+apr_status_t svc_cache_stamp_get(svc_cache_t *c, server_rec *s, const char *key,
+                                 apr_int64_t *version, apr_time_t *checked,
+                                 apr_pool_t *p)
+{
+    cache_stamp_t st;
+    unsigned int len = sizeof(st);
+    apr_status_t rv = svc_cache_get(c, s, key, (unsigned char *)&st, &len, p);
+
+    if (rv != APR_SUCCESS || len != sizeof(st)) {
+        return APR_NOTFOUND;
+    }
+    *version = st.version;
+    *checked = st.checked;
+    return APR_SUCCESS;
+}
+
+apr_status_t svc_cache_stamp_put(svc_cache_t *c, server_rec *s, const char *key,
+                                 apr_int64_t version, apr_time_t checked,
+                                 apr_pool_t *p)
+{
+    cache_stamp_t old, st;
+    unsigned int len = sizeof(old);
+    apr_status_t rv;
+
+    if (!c || !c->ready || !lock(c, s)) {
+        return APR_EGENERAL;
+    }
+    rv = c->provider->retrieve(c->inst, s, (const unsigned char *)key,
+                               (unsigned int)strlen(key),
+                               (unsigned char *)&old, &len, p);
+    if (rv == APR_SUCCESS && len == sizeof(old) && old.version > version) {
+        unlock(c);
+        return APR_SUCCESS; /* a newer generation is already published */
+    }
+    st.version = version;
+    st.checked = checked;
+    /* the stamp itself lives long; freshness is judged from `checked` */
+    rv = c->provider->store(c->inst, s, (const unsigned char *)key,
+                            (unsigned int)strlen(key),
+                            apr_time_now() + apr_time_from_sec(86400),
+                            (unsigned char *)&st, sizeof(st), p);
     unlock(c);
     return rv;
 }

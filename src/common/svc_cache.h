@@ -52,4 +52,19 @@ apr_status_t svc_cache_add(svc_cache_t *c, server_rec *s, const char *key,
                            const void *val, unsigned int len, apr_time_t expiry,
                            apr_pool_t *p);
 
+/* A versioned stamp shared by all children: {version, checked_at}. The
+ * stored version never goes backwards (a slow reader cannot overwrite a newer
+ * version a writer just stored), which is what read-after-write needs when the
+ * version names the current generation of cached data. */
+apr_status_t svc_cache_stamp_get(svc_cache_t *c, server_rec *s, const char *key,
+                                 apr_int64_t *version, apr_time_t *checked,
+                                 apr_pool_t *p);
+apr_status_t svc_cache_stamp_put(svc_cache_t *c, server_rec *s, const char *key,
+                                 apr_int64_t version, apr_time_t checked,
+                                 apr_pool_t *p);
+
+/* Largest value that is worth offering to the cache: bigger ones are not
+ * stored (shmcb logs an error for entries larger than its subcaches). */
+unsigned int svc_cache_max_value(const svc_cache_t *c);
+
 #endif

@@ -44,7 +44,12 @@ int svc_module_post_config(svc_app_t *app, apr_pool_t *pconf, apr_pool_t *ptemp,
                   "DBDParams for mod_%s", app->mod->name);
         return HTTP_INTERNAL_SERVER_ERROR;
     }
-    err = svc_cache_create(pconf, ptemp, app->cache_spec ? app->cache_spec : "shmcb",
+    /* default: shmcb in the runtime dir, sized for the module */
+    err = svc_cache_create(pconf, ptemp, app->cache_spec ? app->cache_spec
+                           : apr_psprintf(ptemp, "shmcb:%s(%" APR_SIZE_T_FMT ")",
+                                          ap_runtime_dir_relative(ptemp,
+                                                                  app->mutex_type),
+                                          app->cache_size),
                            app->mutex_type, &app->cache);
     if (err && !app->cache_spec) {
         /* the default needs mod_socache_shmcb; without it run uncached */

@@ -16,6 +16,7 @@ typedef struct svc_app_t {
     const char *handler_name;      /* SetHandler value */
     const char *mutex_type;        /* Mutex directive name, also socache cname */
     unsigned int cache_obj_size;   /* socache sizing hint */
+    apr_size_t cache_size;         /* default shm size (bytes) */
     const char *cache_spec;        /* from the module's cache directive, NULL = default */
     svc_cache_t *cache;            /* this generation's cache, NULL = none */
 } svc_app_t;
