@@ -11,6 +11,7 @@
 #   scripts/httpd.sh restart DIR      config test, SIGHUP, wait for the new generation
 #   scripts/httpd.sh status DIR       "running (pid N) on 127.0.0.1:P" (exit 0) or "not running" (exit 3)
 #   scripts/httpd.sh configtest DIR   apache2 -t
+#   scripts/httpd.sh port DIR         print the port it listens on
 #
 # Layout of DIR: httpd.conf, httpd.pid, logs/error.log, logs/access.log, runtime/, htdocs/.
 # Never uses apache2ctl or /etc/apache2. Run as root (children drop to nobody).
@@ -22,7 +23,7 @@ STOP_TIMEOUT=${HTTPD_STOP_TIMEOUT:-30}
 START_TIMEOUT=${HTTPD_START_TIMEOUT:-15}
 
 usage() {
-    sed -n '2,17p' "$0" | sed 's/^# \{0,1\}//'
+    if [ "${1:-2}" -eq 0 ]; then svc_header_help "$0"; else svc_header_help "$0" >&2; fi
     exit "${1:-2}"
 }
 
@@ -31,9 +32,16 @@ case ${1:-} in -h | --help) usage 0 ;; esac
 cmd=$1
 dir=$2
 shift 2
-case $cmd in config | start | stop | graceful | restart | status | configtest) ;; *) usage ;; esac
+case $cmd in config | start | stop | graceful | restart | status | configtest | port) ;; *) usage ;; esac
 svc_require_root httpd.sh "$cmd" "$dir" "$@"
-mkdir -p "$dir"
+if [ ! -d "$dir" ]; then
+    case $cmd in
+    config) mkdir -p "$dir" ;;
+    stop) svc_log "httpd not running (no $dir)" && exit 0 ;;
+    status) echo "not running" && exit 3 ;;
+    *) svc_die "no such directory: $dir" ;;
+    esac
+fi
 dir=$(cd "$dir" && pwd)
 conf=$dir/httpd.conf
 pidfile=$dir/httpd.pid
@@ -111,6 +119,10 @@ config)
         SERVER_ROOT="$dir" PORT="$port" PG_PORT="$pg_port" DB="$db" MPM="$mpm" \
         MODDIR="$(svc_apache_moddir)" REPO="$SVC_ROOT" STORAGE_DIR="$storage" EXTRA_CONF="$extra"
     svc_log "wrote $conf (mpm $mpm, 127.0.0.1:$port, database $db on port $pg_port)"
+    ;;
+port)
+    need_conf
+    conf_port
     ;;
 configtest)
     need_conf

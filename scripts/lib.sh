@@ -14,6 +14,9 @@ svc_log() { printf '%s: %s\n' "$SVC_PROG" "$*"; }
 svc_warn() { printf '%s: warning: %s\n' "$SVC_PROG" "$*" >&2; }
 svc_die() { printf '%s: error: %s\n' "$SVC_PROG" "$*" >&2; exit 1; }
 
+# svc_header_help FILE: print FILE's leading comment block (after the #! line) as help text.
+svc_header_help() { awk 'NR == 1 { next } /^#/ { sub(/^# ?/, ""); print; next } { exit }' "$1"; }
+
 svc_require_root() {
     [ "$(id -u)" -eq 0 ] ||
         svc_die "must be run as root (it starts a private PostgreSQL as user postgres and httpd children as nobody); try: sudo $*"

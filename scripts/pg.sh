@@ -16,7 +16,7 @@ set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
 usage() {
-    sed -n '2,13p' "$0" | sed 's/^# \{0,1\}//'
+    if [ "${1:-2}" -eq 0 ]; then svc_header_help "$0"; else svc_header_help "$0" >&2; fi
     exit "${1:-2}"
 }
 
@@ -28,8 +28,7 @@ case $cmd in start | stop | status | port) ;; -h | --help) usage 0 ;; *) usage ;
 [ -z "$port" ] || [[ $port =~ ^[0-9]+$ ]] || svc_die "PORT must be a number, got '$port'"
 
 svc_require_root pg.sh "$@"
-mkdir -p "$(dirname "$datadir")"
-datadir=$(cd "$(dirname "$datadir")" && pwd)/$(basename "$datadir")
+datadir=$(realpath -m "$datadir")
 cd /    # runuser keeps the cwd: avoid "could not change directory" warnings from postgres
 PGBIN=$(svc_pg_bindir)
 logfile=$datadir/postgresql.log
