@@ -84,7 +84,7 @@ scripts/pg.sh status "$PGDATA_DIR" >/dev/null 2>&1 && pg_running=1
 
 if [ -n "$httpd_pid" ] && ((pg_running)); then
     set_urls "$(scripts/httpd.sh port "$HTTPD_DIR")" "$(scripts/pg.sh port "$PGDATA_DIR")"
-    svc_log "already running (httpd pid $httpd_pid, PostgreSQL $(scripts/pg.sh status "$PGDATA_DIR"))"
+    svc_log "already running: httpd (pid $httpd_pid) and PostgreSQL (pid $(head -n 1 "$PGDATA_DIR/postmaster.pid"))"
     for f in build/mod_treestatus.so build/mod_tooltool.so sql/*/*.sql; do
         if [ -e "$f" ] && [ "$f" -nt "$HTTPD_DIR/httpd.pid" ]; then
             svc_log "note: $f changed after httpd started; make stop && make run to pick it up"
@@ -106,6 +106,8 @@ else
     scripts/pg.sh start "$PGDATA_DIR" "$pg_port"
 fi
 PSQL=(psql -X -q -v ON_ERROR_STOP=1 -h 127.0.0.1 -p "$pg_port" -U postgres)
+svc_wait_until 10 "${PSQL[@]}" -d postgres -c 'SELECT 1' >/dev/null 2>&1 ||
+    svc_die "PostgreSQL on 127.0.0.1:$pg_port does not accept connections (see run/pg/postgresql.log)"
 if [ "$("${PSQL[@]}" -d postgres -A -t -c "SELECT count(*) FROM pg_database WHERE datname = '$DB'")" = 0 ]; then
     "${PSQL[@]}" -d postgres -c "CREATE DATABASE $DB"
     svc_log "created database $DB"
