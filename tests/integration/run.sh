@@ -1,0 +1,158 @@
+#!/usr/bin/env bash
+# tests/integration/run.sh: the integration suite (called by `make test` after the unit tests).
+#
+#   tests/integration/run.sh [PYTEST_ARGS...]      e.g. -k treestatus, -x, -vv
+#
+# One private PostgreSQL cluster for the whole run; then for each MPM (event, prefork): a fresh
+# database with all migrations, an httpd from scripts/httpd.conf.in on a free loopback port,
+# pytest with SVC_TEST_ENV=<instance JSON> (see conftest.py), httpd stopped, and its error log
+# checked for unexpected lines outside the tests (start-up, between tests, shutdown).
+# Prints each MPM's pytest summary and a final "N passed, M failed" (M counts failures and
+# errors). Exit 0 only if both MPM runs passed with clean logs. Everything is torn down.
+#
+# Environment: SVC_MPMS="event prefork" (which MPMs), SVC_KEEP=1 (keep the scratch dir),
+# SVC_PYTEST_TIMEOUT=900 (seconds per MPM run). If tests/integration/extra.conf.in exists it
+# is rendered (placeholders @SERVER_ROOT@ @STORAGE_DIR@ @REPO@ @MPM@ @PORT@ @PG_PORT@ @DB@
+# @ROOT@) into each instance's extra include.
+set -euo pipefail
+# shellcheck source=scripts/lib.sh
+. "$(dirname "$0")/../../scripts/lib.sh"
+
+svc_require_root tests/integration/run.sh
+cd "$SVC_ROOT"
+read -r -a MPMS <<<"${SVC_MPMS:-event prefork}"
+PYTEST_TIMEOUT=${SVC_PYTEST_TIMEOUT:-900}
+export PYTHONDONTWRITEBYTECODE=1   # keep __pycache__ out of the tree
+APACHE=$(svc_apache_bin)
+for so in build/mod_treestatus.so build/mod_tooltool.so; do
+    [ -f "$so" ] || svc_die "$so is missing: run make all first"
+done
+
+WORK=$(mktemp -d /tmp/svc-integration.XXXXXX)
+chmod 755 "$WORK"   # httpd children (nobody) and postgres must traverse it
+PG_DIR=$WORK/pg
+
+log() { printf '[integration] %s\n' "$*"; }
+
+cleanup() {
+    local rc=$? pidfile
+    set +e
+    trap - EXIT INT TERM
+    # every httpd still running under WORK (the instances and any extra test instances)
+    while IFS= read -r pidfile; do
+        scripts/httpd.sh stop "$(dirname "$pidfile")" >/dev/null
+    done < <(find "$WORK" -maxdepth 3 -name httpd.pid 2>/dev/null)
+    scripts/pg.sh stop "$PG_DIR" >/dev/null
+    if [ "$rc" -ne 0 ]; then
+        svc_tail "$PG_DIR/postgresql.log" 20
+    fi
+    if [ "${SVC_KEEP:-}" = 1 ]; then
+        log "kept $WORK"
+    else
+        rm -rf "$WORK"
+    fi
+    exit "$rc"
+}
+trap cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+PSQL=(psql -X -q -v ON_ERROR_STOP=1 -h 127.0.0.1 -U postgres)
+
+# run_mpm MPM PYTEST_ARGS...: runs in a subshell with set -e; writes $WORK/MPM/{summary,counts}.
+run_mpm() {
+    local mpm=$1 d=$WORK/$1 db=svc_$1 port prc
+    shift
+    local hdir=$d/httpd
+    mkdir -p "$d"
+    echo "$mpm: did not complete (see the messages above)" >"$d/summary"
+    echo "0 0" >"$d/counts"
+    MPM_HTTPD_DIR=$hdir   # global: the EXIT trap runs after this function has returned
+    trap on_mpm_exit EXIT
+
+    "${PSQL[@]}" -p "$PG_PORT" -d postgres -c "CREATE DATABASE $db"
+    DATABASE_URL=postgres://postgres@127.0.0.1:$PG_PORT/$db scripts/migrate.sh >"$d/migrate.log" 2>&1 ||
+        { cat "$d/migrate.log" >&2; svc_die "$mpm: migrations failed"; }
+    port=$(svc_free_port)
+    scripts/httpd.sh config "$hdir" --port "$port" --pg-port "$PG_PORT" --db "$db" --mpm "$mpm" \
+        --storage "$d/storage" --extra "$hdir/extra.conf" >/dev/null
+    if [ -f tests/integration/extra.conf.in ]; then
+        svc_render tests/integration/extra.conf.in "$hdir/extra.conf" \
+            SERVER_ROOT="$hdir" STORAGE_DIR="$d/storage" REPO="$SVC_ROOT" MPM="$mpm" \
+            PORT="$port" PG_PORT="$PG_PORT" DB="$db" ROOT="$WORK"
+    fi
+    svc_write_env_json "$d/env.json" \
+        treestatus_url="http://127.0.0.1:$port/treestatus" tooltool_url="http://127.0.0.1:$port/tooltool" \
+        httpd_port="$port" pg_port="$PG_PORT" pg_dsn="postgres://postgres@127.0.0.1:$PG_PORT/$db" db="$db" \
+        error_log="$hdir/logs/error.log" access_log="$hdir/logs/access.log" mpm="$mpm" root="$WORK" \
+        pg_datadir="$PG_DIR" httpd_dir="$hdir" httpd_conf="$hdir/httpd.conf" extra_conf="$hdir/extra.conf" \
+        apache_bin="$APACHE" storage_dir="$d/storage"
+    scripts/httpd.sh start "$hdir" >/dev/null
+    log "$mpm: httpd on 127.0.0.1:$port, database $db; running pytest"
+
+    set +e
+    SVC_TEST_ENV=$d/env.json timeout -k 10 "$PYTEST_TIMEOUT" \
+        "$SVC_PY" -m pytest -q -p no:cacheprovider tests/integration "$@" 2>&1 | tee "$d/pytest.out"
+    prc=${PIPESTATUS[0]}
+    set -e
+
+    scripts/httpd.sh stop "$hdir" >/dev/null
+    local line passed failed errors logstate=clean
+    line=$(grep -E '^(=+ )?(no tests ran|[0-9]+ [a-z]+.* in [0-9.]+s)' "$d/pytest.out" | tail -n 1 | sed -E 's/^=+ //; s/ =+$//' || true)
+    passed=$(grep -oE '[0-9]+ passed' <<<"$line" | grep -oE '[0-9]+' || echo 0)
+    failed=$(grep -oE '[0-9]+ failed' <<<"$line" | grep -oE '[0-9]+' || echo 0)
+    errors=$(grep -oE '[0-9]+ errors?' <<<"$line" | grep -oE '[0-9]+' || echo 0)
+    echo "$passed $((failed + errors))" >"$d/counts"
+    if ! "$SVC_PY" tests/integration/logscan.py --checked "$hdir/logs/error.log.checked" \
+        "$hdir/logs/error.log" >"$d/logscan.out"; then
+        logstate="UNEXPECTED LINES outside tests:"$'\n'"$(sed 's/^/    /' "$d/logscan.out")"
+    fi
+    echo "$mpm: ${line:-no pytest summary (exit $prc)}; error log: $logstate" >"$d/summary"
+    case $prc in
+    0) ;;
+    5) svc_die "$mpm: pytest collected no tests" ;;
+    124 | 137) svc_die "$mpm: pytest timed out after ${PYTEST_TIMEOUT}s" ;;
+    *) svc_die "$mpm: pytest failed (exit $prc)" ;;
+    esac
+    [ "$logstate" = clean ] || svc_die "$mpm: unexpected error-log lines outside the tests"
+}
+
+# on_mpm_exit: on failure, show the instance's log tails; always stop its httpd.
+on_mpm_exit() {
+    local rc=$?
+    if [ "$rc" -ne 0 ]; then
+        svc_tail "$MPM_HTTPD_DIR/logs/error.log" 40
+        svc_tail "$MPM_HTTPD_DIR/logs/access.log" 10
+    fi
+    scripts/httpd.sh stop "$MPM_HTTPD_DIR" >/dev/null 2>&1 || true
+    exit "$rc"
+}
+
+t0=$SECONDS
+PG_PORT=$(svc_free_port)
+scripts/pg.sh start "$PG_DIR" "$PG_PORT" >/dev/null
+log "PostgreSQL on 127.0.0.1:$PG_PORT ($PG_DIR)"
+
+failed_mpms=()
+for mpm in "${MPMS[@]}"; do
+    case $mpm in event | prefork) ;; *) svc_die "SVC_MPMS: unknown MPM '$mpm'" ;; esac
+    set +e
+    (
+        set -e
+        run_mpm "$mpm" "$@"
+    )
+    rc=$?
+    set -e
+    [ "$rc" -eq 0 ] || failed_mpms+=("$mpm")
+done
+
+total_passed=0 total_failed=0
+echo
+for mpm in "${MPMS[@]}"; do
+    log "$(cat "$WORK/$mpm/summary")"
+    read -r p f <"$WORK/$mpm/counts"
+    total_passed=$((total_passed + p)) total_failed=$((total_failed + f))
+done
+log "$((SECONDS - t0))s; MPM runs failed: ${failed_mpms[*]:-none}"
+echo "$total_passed passed, $total_failed failed"
+[ ${#failed_mpms[@]} -eq 0 ]
