@@ -115,3 +115,12 @@ def test_pg_control_stop_start(sql, pg_control, httpd_control):
     # The httpd's pooled DB connections died with the server: replace them so later tests
     # start clean (the modules' own restart handling is tested by their own tests).
     httpd_control.graceful()
+
+
+def test_httpd_factory_second_instance(env, httpd_factory):
+    b = httpd_factory("b")
+    assert b.port != env["httpd_port"] and b.running()
+    r = requests.get(b.url + "/static.json", timeout=5)
+    assert r.status_code == 200 and r.json() == {"static": True}
+    b.graceful()
+    assert requests.get(b.url + "/static.json", timeout=5).status_code == 200
