@@ -6,6 +6,7 @@
 #include "http_config.h"
 #include "http_log.h"
 #include "svc_aplog.h"
+#include "svc_auth.h"
 #include "svc_dbd.h"
 #include "svc_module.h"
 #include "tt_routes.h"
@@ -26,11 +27,12 @@ typedef struct {
 
 static const svc_module_t tt_mod = {
     "tooltool", SVC_VERSION, SVC_COMMIT, SVC_PROBLEM_WRAPPED,
-    tt_statements, "tt_ping"
+    tt_statements, "tt_ping", "tt_hawk_client_get"
 };
 
 static svc_app_t tt_app = {
-    &tt_mod, tt_routes, "tooltool", "tooltool-cache", 256, 1048576, NULL, NULL
+    &tt_mod, tt_routes, "tooltool", "tooltool-cache", 256, 1048576, NULL, NULL, NULL,
+    "project:releng:services/tooltool/api/", HTTP_UNAUTHORIZED, NULL, NULL
 };
 
 static void *tt_create_dir(apr_pool_t *p, char *dir)
@@ -80,6 +82,7 @@ static const command_rec tt_cmds[] = {
     AP_INIT_TAKE1("TooltoolCache", tt_set_cache, NULL, RSRC_CONF,
                   "Shared cache: 'shmcb', 'shmcb:/path(bytes)' or 'none' "
                   "(default shmcb)"),
+    SVC_AUTH_DIRECTIVES("Tooltool", tt_app),
     {NULL}
 };
 

@@ -6,6 +6,7 @@
 #include "http_config.h"
 #include "http_log.h"
 #include "svc_aplog.h"
+#include "svc_auth.h"
 #include "svc_dbd.h"
 #include "svc_module.h"
 #include "ts_routes.h"
@@ -26,11 +27,20 @@ typedef struct {
 
 static const svc_module_t ts_mod = {
     "treestatus", SVC_VERSION, SVC_COMMIT, SVC_PROBLEM_PLAIN,
-    ts_statements, "ts_ping"
+    ts_statements, "ts_ping", "ts_hawk_client_get"
+};
+
+/* The roles the upstream service documented: sheriffs update trees and
+ * revert changes, admins may do everything (prefix = TreestatusScopePrefix). */
+static const svc_default_role_t ts_roles[] = {
+    {"project:releng:treestatus/sheriff", {"trees/update", "recent_changes/revert"}},
+    {"project:releng:treestatus/admin", {"*"}},
+    {NULL, {NULL}}
 };
 
 static svc_app_t ts_app = {
-    &ts_mod, ts_routes, "treestatus", "treestatus-cache", 4096, 4194304, NULL, NULL
+    &ts_mod, ts_routes, "treestatus", "treestatus-cache", 4096, 4194304, NULL, NULL, NULL,
+    "project:releng:services/treestatus/", HTTP_FORBIDDEN, NULL, ts_roles
 };
 
 static void *ts_create_dir(apr_pool_t *p, char *dir)
@@ -80,6 +90,7 @@ static const command_rec ts_cmds[] = {
     AP_INIT_TAKE1("TreestatusCache", ts_set_cache, NULL, RSRC_CONF,
                   "Shared cache: 'shmcb', 'shmcb:/path(bytes)' or 'none' "
                   "(default shmcb)"),
+    SVC_AUTH_DIRECTIVES("Treestatus", ts_app),
     {NULL}
 };
 

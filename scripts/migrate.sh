@@ -8,7 +8,7 @@ usage() {
     cat <<EOF
 Usage: scripts/migrate.sh [--dry-run] [--sql-dir DIR] [--lock-timeout DURATION] [MODULE...]
 
-Applies sql/MODULE/NNN_name.sql files (default modules: treestatus tooltool) in numeric
+Applies sql/MODULE/NNN_name.sql files (default modules: common treestatus tooltool) in numeric
 order, each one that is not yet recorded in the table svc_schema_version. Safe to re-run:
 applied files are skipped, and a module that is current prints "up to date".
 
@@ -68,7 +68,7 @@ while [ $# -gt 0 ]; do
     esac
     shift
 done
-[ ${#modules[@]} -gt 0 ] || modules=(treestatus tooltool)
+[ ${#modules[@]} -gt 0 ] || modules=(common treestatus tooltool)
 [[ $lock_timeout =~ ^[0-9]+(ms|s|min)?$ ]] || usage_error "bad --lock-timeout '$lock_timeout' (examples: 10s, 500ms, 0)"
 [ -d "$sql_dir" ] || usage_error "SQL directory $sql_dir does not exist"
 sql_dir=$(cd "$sql_dir" && pwd)

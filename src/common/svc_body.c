@@ -2,6 +2,7 @@
 #include "http_protocol.h"
 #include "apr_strings.h"
 #include "util_filter.h"
+#include "svc_auth.h"
 #include "svc_body.h"
 #include "svc_json.h"
 #include "svc_send.h"
@@ -83,7 +84,8 @@ int svc_body_read(svc_req_t *req, const char **buf, apr_size_t *len)
     }
     *buf = flat;
     *len = flat_len;
-    return 0;
+    /* a Hawk header may sign the body: verify it now that it is read */
+    return svc_auth_check_payload(req, flat, flat_len);
 }
 
 /* "application/json", "application/json; charset=utf-8", "application/x+json" */

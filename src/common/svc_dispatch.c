@@ -3,26 +3,28 @@
 #include "http_protocol.h"
 #include "http_request.h"
 #include "apr_strings.h"
+#include "svc_auth.h"
 #include "svc_dbd.h"
 #include "svc_req.h"
 #include "svc_send.h"
 
-int svc_dispatch(request_rec *r, const svc_module_t *mod,
-                 const svc_route_t *routes, const svc_loc_t *loc, void *cfg)
+int svc_dispatch(request_rec *r, const svc_app_t *app, const svc_loc_t *loc,
+                 void *cfg)
 {
     svc_req_t *req = apr_pcalloc(r->pool, sizeof(*req));
     svc_route_result found;
     const char *path;
 
     req->r = r;
-    req->mod = mod;
+    req->app = app;
+    req->mod = app->mod;
     req->loc = loc;
     req->cfg = cfg;
     path = svc_route_relative(r->pool, r->uri, loc->base);
     if (!path) {
         return svc_send_problem(req, HTTP_NOT_FOUND, NULL);
     }
-    found = svc_route_find(r->pool, routes, r->method, path, &req->match);
+    found = svc_route_find(r->pool, app->routes, r->method, path, &req->match);
     if (found == SVC_ROUTE_NOT_FOUND) {
         return svc_send_problem(req, HTTP_NOT_FOUND, NULL);
     }
@@ -35,6 +37,12 @@ int svc_dispatch(request_rec *r, const svc_module_t *mod,
         apr_table_setn(r->headers_out, "Allow",
                        svc_route_allow(r->pool, req->match.allowed));
         return svc_send_problem(req, HTTP_METHOD_NOT_ALLOWED, NULL);
+    }
+    if (req->match.route->scope
+        && svc_auth_require(req, apr_pstrcat(r->pool, app->scope_prefix ? app->scope_prefix : "",
+                                             req->match.route->scope, NULL),
+                            app->denied_status, NULL) != 0) {
+        return OK; /* 401/403 sent */
     }
     return req->match.route->handler(req);
 }

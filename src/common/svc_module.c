@@ -4,6 +4,8 @@
 #include "http_log.h"
 #include "apr_strings.h"
 #include <jansson.h>
+#include "svc_auth.h"
+#include "svc_curl.h"
 #include "svc_dbd.h"
 #include "svc_log.h"
 #include "svc_module.h"
@@ -24,6 +26,22 @@ void svc_module_pre_config(svc_app_t *app, apr_pool_t *pconf)
     svc_cache_pre_config(pconf, app->mutex_type);
     app->cache = NULL;
     app->cache_spec = NULL;
+    app->auth = svc_auth_cfg_create(pconf);
+}
+
+static void add_default_roles(svc_app_t *app, apr_pool_t *pconf)
+{
+    const svc_default_role_t *role;
+
+    for (role = app->default_roles; role && role->id; role++) {
+        const char *scopes[4];
+        int n;
+        for (n = 0; n < 4 && role->suffixes[n]; n++) {
+            scopes[n] = apr_pstrcat(pconf, app->scope_prefix, role->suffixes[n],
+                                    NULL);
+        }
+        svc_auth_default_role(app->auth, role->id, scopes, n);
+    }
 }
 
 int svc_module_post_config(svc_app_t *app, apr_pool_t *pconf, apr_pool_t *ptemp,
@@ -36,8 +54,10 @@ int svc_module_post_config(svc_app_t *app, apr_pool_t *pconf, apr_pool_t *ptemp,
     if (ap_state_query(AP_SQ_MAIN_STATE) == AP_SQ_MS_CREATE_PRE_CONFIG) {
         return OK;
     }
-    /* jansson's hash seed must be set before any thread exists */
+    /* process-wide library state, before any thread exists */
     json_object_seed(0);
+    svc_curl_global_init();
+    add_default_roles(app, pconf);
     if (svc_dbd_post_config() != 0) {
         svc_log_s(s, SVC_LOG_CRIT, 0, 40,
                   "mod_dbd is not loaded: load it and configure DBDriver/"
@@ -72,6 +92,8 @@ int svc_module_post_config(svc_app_t *app, apr_pool_t *pconf, apr_pool_t *ptemp,
 void svc_module_child_init(svc_app_t *app, apr_pool_t *p, server_rec *s)
 {
     svc_cache_child_init(app->cache, p, s);
+    /* created here, so no curl handle is ever inherited over fork() */
+    app->curl = svc_curl_pool_create(p);
 }
 
 /* Without one of our directives in the <Location>, httpd never creates our
@@ -97,5 +119,5 @@ int svc_module_handler(svc_app_t *app, request_rec *r, const svc_loc_t *loc,
     if (!r->handler || strcmp(r->handler, app->handler_name)) {
         return DECLINED;
     }
-    return svc_dispatch(r, app->mod, app->routes, effective_loc(r, loc), cfg);
+    return svc_dispatch(r, app, effective_loc(r, loc), cfg);
 }

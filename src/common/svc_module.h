@@ -10,16 +10,6 @@
 #include "svc_cache.h"
 #include "svc_req.h"
 
-typedef struct svc_app_t {
-    const svc_module_t *mod;
-    const svc_route_t *routes;
-    const char *handler_name;      /* SetHandler value */
-    const char *mutex_type;        /* Mutex directive name, also socache cname */
-    unsigned int cache_obj_size;   /* socache sizing hint */
-    apr_size_t cache_size;         /* default shm size (bytes) */
-    const char *cache_spec;        /* from the module's cache directive, NULL = default */
-    svc_cache_t *cache;            /* this generation's cache, NULL = none */
-} svc_app_t;
 
 /* Directive setters usable in command tables with cmd->info = &loc offset. */
 const char *svc_module_set_base(cmd_parms *cmd, void *dcfg, const char *arg);

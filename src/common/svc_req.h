@@ -17,7 +17,37 @@ typedef struct svc_module_t {
     svc_problem_style problem_style;
     const svc_db_stmt_t *stmts;    /* registered with mod_dbd, re-prepared on reset */
     const char *ping_label;        /* statement run by /__heartbeat__ */
+    const char *hawk_client_label; /* SVC_AUTH_STATEMENTS' label */
 } svc_module_t;
+
+struct svc_cache_t;
+struct svc_auth_cfg_t;
+struct svc_curl_pool_t;
+
+/* A module at run time: its descriptor, routes, and this configuration
+ * generation's process resources (one per .so, reset in pre_config). */
+typedef struct svc_app_t {
+    const svc_module_t *mod;
+    const svc_route_t *routes;
+    const char *handler_name;      /* SetHandler value */
+    const char *mutex_type;        /* Mutex directive name, also socache cname */
+    unsigned int cache_obj_size;   /* socache sizing hint */
+    apr_size_t cache_size;         /* default shm size (bytes) */
+    const char *cache_spec;        /* from the module's cache directive, NULL = default */
+    struct svc_cache_t *cache;     /* this generation's cache, NULL = none */
+    struct svc_auth_cfg_t *auth;   /* identities and scopes (svc_auth.h) */
+    const char *scope_prefix;      /* prepended to route scopes */
+    int denied_status;             /* route scope held by nobody: 403 */
+    struct svc_curl_pool_t *curl;  /* per process (child_init) */
+    /* built-in roles: id and scope suffixes (prefixed with scope_prefix),
+     * ended by {NULL}; a role of the same id in the configuration wins */
+    const struct svc_default_role_t *default_roles;
+} svc_app_t;
+
+typedef struct svc_default_role_t {
+    const char *id;
+    const char *suffixes[4];
+} svc_default_role_t;
 
 /* Per-location settings every module has (embedded in its dir config). */
 typedef struct svc_loc_t {
@@ -27,13 +57,16 @@ typedef struct svc_loc_t {
 
 typedef struct svc_req_t {
     request_rec *r;
+    const svc_app_t *app;
     const svc_module_t *mod;
     svc_route_match_t match;
     const svc_loc_t *loc;
     void *cfg;                     /* the module's own dir config */
     svc_db_t *db;                  /* acquired on first use */
+    int auth_done;                 /* svc_auth_identify ran */
     const char *who;               /* authenticated identity, NULL = anonymous */
-    apr_array_header_t *scopes;    /* const char * scopes of `who` */
+    const apr_array_header_t *scopes; /* const char * scopes of `who` (expanded) */
+    const void *hawk;              /* svc_hawk_result_t when Hawk: payload check */
 } svc_req_t;
 
 #define SVC_DEFAULT_MAX_BODY (1024 * 1024)
@@ -41,8 +74,8 @@ typedef struct svc_req_t {
 /* Runs the module: base stripping, routing (404/405/OPTIONS), then the
  * route's handler. Always answers (never DECLINED once the handler name
  * matched), so httpd's default handler never serves a file under our prefix. */
-int svc_dispatch(request_rec *r, const svc_module_t *mod,
-                 const svc_route_t *routes, const svc_loc_t *loc, void *cfg);
+int svc_dispatch(request_rec *r, const svc_app_t *app, const svc_loc_t *loc,
+                 void *cfg);
 
 /* Path parameter of the matched route. */
 const char *svc_param(const svc_req_t *req, const char *name);
