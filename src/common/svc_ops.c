@@ -1,5 +1,6 @@
 #include "httpd.h"
 #include "apr_strings.h"
+#include "svc_auth.h"
 #include "svc_json.h"
 #include "svc_log.h"
 #include "svc_ops.h"
@@ -37,4 +38,26 @@ int svc_ops_version(svc_req_t *req)
                                        "version", req->mod->version,
                                        "commit", req->mod->commit));
     return svc_send_json(req, 200, v);
+}
+
+int svc_ops_permissions(svc_req_t *req)
+{
+    json_t *scopes, *doc;
+    int i;
+
+    if (svc_auth_identify(req) != 0) {
+        return OK; /* 401 sent */
+    }
+    scopes = json_array();
+    for (i = 0; req->who && req->scopes && i < req->scopes->nelts; i++) {
+        json_array_append_new(scopes,
+                              json_string(APR_ARRAY_IDX(req->scopes, i, const char *)));
+    }
+    doc = svc_json_own(req->r->pool,
+                       json_pack("{s:s, s:s?, s:o}",
+                                 "description", "Permissions of a logged in user",
+                                 "user_id", req->who, "permissions", scopes));
+    /* per caller: never shared by a cache */
+    apr_table_setn(req->r->headers_out, "Cache-Control", "private, no-store");
+    return svc_send_json(req, 200, doc);
 }
