@@ -242,6 +242,24 @@ svc_hawk_status_e svc_hawk_parse(apr_pool_t *p, const char *header,
 
 /* ---- MAC and payload hash ------------------------------------------------ */
 
+/* hawk signs the path of an absolute URI (a proxy's request line):
+ * http://h/p?q#f -> /p?q, http://h?q -> /?q, http://h -> / */
+static const char *origin_form(apr_pool_t *p, const char *resource)
+{
+    const char *c, *end;
+
+    if (!resource || resource[0] == '/' || !(c = strstr(resource, "://"))) {
+        return resource ? resource : "";
+    }
+    c += strcspn(c + 3, "/?#") + 3;
+    end = c + strcspn(c, "#");
+    if (c == end) {
+        return "/";
+    }
+    return apr_pstrcat(p, *c == '?' ? "/" : "",
+                       apr_pstrmemdup(p, c, end - c), NULL);
+}
+
 const char *svc_hawk_normalized(apr_pool_t *p, const char *type,
                                 const svc_hawk_attrs_t *attrs,
                                 const char *method, const char *resource,
@@ -270,7 +288,7 @@ const char *svc_hawk_normalized(apr_pool_t *p, const char *type,
     return apr_psprintf(p, "hawk.1.%s\n%s\n%s\n%s\n%s\n%s\n%u\n%s\n%s\n%s",
                         type, attrs->ts ? attrs->ts : "",
                         attrs->nonce ? attrs->nonce : "",
-                        ascii_case(p, method, 1), resource ? resource : "",
+                        ascii_case(p, method, 1), origin_form(p, resource),
                         ascii_case(p, host, 0), port,
                         attrs->hash ? attrs->hash : "", ext,
                         attrs->app ? apr_pstrcat(p, attrs->app, "\n",

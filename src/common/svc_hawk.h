@@ -82,7 +82,9 @@ typedef struct {
 typedef struct {
     const char *authorization; /* the header value */
     const char *method;        /* any case; uppercased for the MAC */
-    const char *resource;      /* path AND query, as on the request line */
+    const char *resource;      /* path AND query, as on the request line
+                                  (an absolute URI: its path and query,
+                                  as hawk reads it) */
     const char *host;          /* Host header's host part, any case */
     unsigned int port;         /* Host header's port, else the scheme's */
     /* Payload: when body is non-NULL and the header has `hash`, the hash

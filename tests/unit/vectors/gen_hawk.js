@@ -324,6 +324,11 @@ for (const [opts, key] of [
   [{ ts: NOW, nonce: 'abc', method: 'get', resource: '/r?a=1', host: 'Example.COM', port: 8080 }, 'k1'],
   [{ ts: NOW, nonce: 'n', method: 'POST', resource: '/', host: 'h', port: 443, hash: 'aGFzaA==', ext: 'a\\b\nc' }, 'k2'],
   [{ ts: 1, nonce: 'n', method: 'PUT', resource: '/x', host: 'h', port: 80, app: 'ap', dlg: '' }, 'k3'],
+  // absolute-form request targets: hawk signs their path (and query)
+  [{ ts: 2, nonce: 'n', method: 'GET', resource: 'http://Example.com/abs?x=1', host: 'h', port: 80 }, 'k4'],
+  [{ ts: 2, nonce: 'n', method: 'GET', resource: 'http://example.com?x=1', host: 'h', port: 80 }, 'k4'],
+  [{ ts: 2, nonce: 'n', method: 'GET', resource: 'https://u:p@example.com:81/a/b#frag', host: 'h', port: 81 }, 'k4'],
+  [{ ts: 2, nonce: 'n', method: 'GET', resource: 'http://example.com', host: 'h', port: 80 }, 'k4'],
 ]) {
   blocks.normalized.push({ attrs: { ts: String(opts.ts), nonce: opts.nonce, hash: opts.hash || null, ext: opts.ext || null,
     app: opts.app || null, dlg: opts.dlg || null }, method: opts.method, resource: opts.resource, host: opts.host,
