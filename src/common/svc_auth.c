@@ -4,8 +4,6 @@
 #include "http_protocol.h"
 #include "apr_strings.h"
 #include "apr_lib.h"
-#include <openssl/crypto.h>
-#include <openssl/sha.h>
 #include "svc_auth.h"
 #include "svc_cache.h"
 #include "svc_curl.h"
@@ -13,6 +11,7 @@
 #include "svc_json.h"
 #include "svc_log.h"
 #include "svc_send.h"
+#include "svc_token.h"
 
 /* ---- configuration ------------------------------------------------------ */
 
@@ -23,7 +22,7 @@ svc_auth_cfg_t *svc_auth_cfg_create(apr_pool_t *pconf)
     cfg->pool = pconf;
     cfg->clients = apr_hash_make(pconf);
     cfg->roles = svc_roles_make(pconf);
-    cfg->tokens = apr_array_make(pconf, 4, sizeof(svc_auth_token_t));
+    cfg->tokens = svc_tokens_make(pconf);
     cfg->user_scopes = apr_hash_make(pconf);
     cfg->group_scopes = apr_hash_make(pconf);
     cfg->group_members = apr_hash_make(pconf);
@@ -140,30 +139,20 @@ static const char *parse_expiry(apr_pool_t *p, const char *s, apr_int64_t *out)
 
 const char *svc_auth_cmd_token(cmd_parms *cmd, void *d, int argc, char *const argv[])
 {
-    svc_auth_token_t *t;
+    apr_array_header_t *scopes = NULL;
+    apr_int64_t expires = 0;
     const char *err = need_args(cmd, argc, 3,
                                 "the token's SHA-256 (hex), an identity and an expiry");
-    int i;
 
     (void)d;
-    if (err) {
-        return err;
+    if (err || (err = parse_expiry(cmd->pool, argv[2], &expires))
+        || (err = scopes_from_argv(cmd, argc - 3, argv + 3, &scopes))
+        || (err = svc_tokens_add(cfg_of(cmd)->tokens, argv[0], argv[1], expires,
+                                 scopes))) {
+        return apr_psprintf(cmd->pool, "%s: %s (the hash is printf %%s "
+                            "\"$TOKEN\" | sha256sum)", cmd->cmd->name, err);
     }
-    if (strlen(argv[0]) != 64 || strspn(argv[0], "0123456789abcdefABCDEF") != 64) {
-        return apr_psprintf(cmd->pool, "%s: '%s' is not a SHA-256 in hex "
-                            "(printf %%s \"$TOKEN\" | sha256sum)", cmd->cmd->name,
-                            argv[0]);
-    }
-    t = apr_array_push(cfg_of(cmd)->tokens);
-    t->sha256_hex = apr_pstrdup(cmd->pool, argv[0]);
-    for (i = 0; i < 64; i++) {
-        ((char *)t->sha256_hex)[i] = apr_tolower(t->sha256_hex[i]);
-    }
-    t->identity = apr_pstrdup(cmd->pool, argv[1]);
-    if ((err = parse_expiry(cmd->pool, argv[2], &t->expires))) {
-        return apr_psprintf(cmd->pool, "%s: %s", cmd->cmd->name, err);
-    }
-    return scopes_from_argv(cmd, argc - 3, argv + 3, &t->scopes);
+    return NULL;
 }
 
 static const char *scopes_for(cmd_parms *cmd, apr_hash_t *h, int argc,
@@ -485,43 +474,18 @@ static int hawk_delegated(svc_req_t *req, const char *header)
     return 0;
 }
 
-static void sha256_hex(const char *s, apr_size_t n, char out[65])
-{
-    static const char hex[] = "0123456789abcdef";
-    unsigned char md[SHA256_DIGEST_LENGTH];
-    int i;
-
-    SHA256((const unsigned char *)s, n, md);
-    for (i = 0; i < SHA256_DIGEST_LENGTH; i++) {
-        out[2 * i] = hex[md[i] >> 4];
-        out[2 * i + 1] = hex[md[i] & 15];
-    }
-    out[64] = '\0';
-}
-
 static int bearer(svc_req_t *req, const char *token)
 {
     const svc_auth_cfg_t *cfg = req->app->auth;
-    const svc_auth_token_t *found = NULL;
-    char digest[65];
-    int i;
+    const svc_token_t *found;
+    const char *reason;
 
     while (*token == ' ') {
         token++;
     }
-    sha256_hex(token, strlen(token), digest);
-    /* compare with every entry in constant time: no early exit */
-    for (i = 0; i < cfg->tokens->nelts; i++) {
-        const svc_auth_token_t *t = &APR_ARRAY_IDX(cfg->tokens, i, svc_auth_token_t);
-        if (CRYPTO_memcmp(t->sha256_hex, digest, 64) == 0) {
-            found = t;
-        }
-    }
-    if (!found) {
-        return fail(req, HTTP_UNAUTHORIZED, "Bearer token is not valid");
-    }
-    if (found->expires && found->expires <= apr_time_sec(apr_time_now())) {
-        return fail(req, HTTP_UNAUTHORIZED, "Bearer token has expired");
+    if (svc_tokens_verify(cfg->tokens, token, apr_time_sec(apr_time_now()),
+                          &found, &reason) != SVC_TOKEN_OK) {
+        return fail(req, HTTP_UNAUTHORIZED, reason);
     }
     set_identity(req, found->identity,
                  svc_scopes_expand(req->r->pool, cfg->roles, found->scopes),

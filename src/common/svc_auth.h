@@ -27,7 +27,7 @@ typedef struct svc_auth_cfg_t {
     apr_pool_t *pool;
     apr_hash_t *clients;           /* clientId -> svc_auth_client_t */
     svc_roles_t *roles;
-    apr_array_header_t *tokens;    /* svc_auth_token_t */
+    struct svc_tokens_t *tokens;   /* Bearer tokens by hash (svc_token.h) */
     apr_hash_t *user_scopes;       /* user -> apr_array_header_t of scopes */
     apr_hash_t *group_scopes;      /* group -> apr_array_header_t of scopes */
     apr_hash_t *group_members;     /* "group\nuser" -> "" */
@@ -43,13 +43,6 @@ typedef struct {
     const char *access_token;
     apr_array_header_t *scopes;
 } svc_auth_client_t;
-
-typedef struct {
-    const char *sha256_hex;        /* of the token; the token itself is never stored */
-    const char *identity;
-    apr_int64_t expires;           /* epoch seconds, 0 = never */
-    apr_array_header_t *scopes;
-} svc_auth_token_t;
 
 /* pre_config: a fresh, empty configuration for this generation. */
 svc_auth_cfg_t *svc_auth_cfg_create(apr_pool_t *pconf);
