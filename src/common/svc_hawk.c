@@ -63,6 +63,27 @@ static const char *b64(apr_pool_t *p, const unsigned char *d, int len)
     return out;
 }
 
+/* Either base64 alphabet; -1 for anything else. */
+static int b64_value(int c)
+{
+    if (c >= 'A' && c <= 'Z') {
+        return c - 'A';
+    }
+    if (c >= 'a' && c <= 'z') {
+        return c - 'a' + 26;
+    }
+    if (c >= '0' && c <= '9') {
+        return c - '0' + 52;
+    }
+    if (c == '+' || c == '-') {
+        return 62;
+    }
+    if (c == '/' || c == '_') {
+        return 63;
+    }
+    return -1;
+}
+
 /* Base64 as Node's Buffer.from(s, 'base64') reads what clients send:
  * either alphabet (the Python client sends URL-safe ext), padding
  * optional. Stricter than Node about stray characters. */
@@ -82,14 +103,11 @@ static int b64_decode(apr_pool_t *p, const char *s, unsigned char **out,
     }
     d = apr_palloc(p, len * 3 / 4 + 1);
     for (i = 0; i < len; i++) {
-        int c = s[i], v;
+        int v = b64_value(s[i]);
 
-        if (c >= 'A' && c <= 'Z') v = c - 'A';
-        else if (c >= 'a' && c <= 'z') v = c - 'a' + 26;
-        else if (c >= '0' && c <= '9') v = c - '0' + 52;
-        else if (c == '+' || c == '-') v = 62;
-        else if (c == '/' || c == '_') v = 63;
-        else return 0;
+        if (v < 0) {
+            return 0;
+        }
         acc = (acc << 6) | v;
         bits += 6;
         if (bits >= 8) {
@@ -582,9 +600,15 @@ static svc_hawk_status_e check_certificate(apr_pool_t *p,
     hmac256(*key, json_string_value(seed), json_string_length(seed), mac);
     tmp = apr_pstrdup(p, b64(p, mac, sizeof(mac)));
     for (i = 0; tmp[i]; i++) {
-        if (tmp[i] == '+') tmp[i] = '-';
-        else if (tmp[i] == '/') tmp[i] = '_';
-        else if (tmp[i] == '=') tmp[i] = '\0';
+        if (tmp[i] == '+') {
+            tmp[i] = '-';
+        }
+        else if (tmp[i] == '/') {
+            tmp[i] = '_';
+        }
+        else if (tmp[i] == '=') {
+            tmp[i] = '\0';
+        }
     }
     *key = tmp;
     *scopes = cscopes;
