@@ -97,6 +97,10 @@ fi
 
 mkdir -p "$RUN_DIR"
 chmod 755 "$RUN_DIR"
+for u in postgres nobody; do
+    svc_can_reach "$u" "$RUN_DIR" ||
+        svc_die "make run keeps its PostgreSQL cluster and httpd files in $RUN_DIR, but user $u cannot traverse a parent directory (e.g. /root is 0700): chmod o+x those directories, or clone the repository under /srv, /opt or /tmp"
+done
 
 # ---- PostgreSQL (keeps its port across runs when it is free)
 if ((pg_running)); then
