@@ -29,22 +29,10 @@ svc_require_cmd() {
     done
 }
 
-# svc_free_ports N: print N distinct free TCP ports on 127.0.0.1, one per line.
-# All N sockets are bound at once (port 0) so the kernel hands out distinct ports.
-svc_free_ports() {
-    "$SVC_PY" - "${1:-1}" <<'PY'
-import socket, sys
-socks = []
-for _ in range(int(sys.argv[1])):
-    s = socket.socket()
-    s.bind(("127.0.0.1", 0))
-    socks.append(s)
-for s in socks:
-    print(s.getsockname()[1])
-PY
+# svc_free_port: print a free TCP port on 127.0.0.1 (the kernel's pick for port 0).
+svc_free_port() {
+    "$SVC_PY" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
 }
-
-svc_free_port() { svc_free_ports 1; }
 
 # svc_port_free PORT: true if 127.0.0.1:PORT can be bound now (SO_REUSEADDR, as servers do).
 svc_port_free() {
@@ -101,7 +89,11 @@ svc_pidfile_pid() {
     pid=$(head -n 1 "$1" 2>/dev/null) || return 1
     [[ $pid =~ ^[0-9]+$ ]] || return 1
     svc_pid_alive "$pid" || return 1
-    [ -z "${2:-}" ] || [ "$(readlink "/proc/$pid/exe" 2>/dev/null)" = "$(readlink -f "$2")" ] || return 1
+    if [ -n "${2:-}" ]; then
+        local exe
+        exe=$(readlink "/proc/$pid/exe" 2>/dev/null) || return 1
+        [ "${exe% (deleted)}" = "$(readlink -f "$2")" ] || return 1   # "(deleted)": upgraded binary
+    fi
     printf '%s\n' "$pid"
 }
 
