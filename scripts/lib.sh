@@ -153,6 +153,14 @@ PY
     mv -f "$out.tmp.$$" "$out"
 }
 
+# svc_write_instance_env FILE ROOT HTTPD_DIR HTTPD_PORT PG_DATADIR PG_PORT DB MPM STORAGE_DIR EXTRA_CONF
+# The JSON description of one running instance: run/env.json (make run) and the
+# SVC_TEST_ENV file of the integration tests (keys documented in tests/integration/conftest.py).
+svc_write_instance_env() {
+    local out=$1 root=$2 hdir=$3 port=$4 pgdata=$5 pg_port=$6 db=$7 mpm=$8 storage=$9 extra=${10}
+    svc_write_env_json "$out"         treestatus_url="http://127.0.0.1:$port/treestatus" tooltool_url="http://127.0.0.1:$port/tooltool"         httpd_port="$port" pg_port="$pg_port" pg_dsn="postgres://postgres@127.0.0.1:$pg_port/$db" db="$db"         mpm="$mpm" root="$root" pg_datadir="$pgdata" httpd_dir="$hdir" httpd_conf="$hdir/httpd.conf"         error_log="$hdir/logs/error.log" access_log="$hdir/logs/access.log" extra_conf="$extra"         apache_bin="$(svc_apache_bin)" storage_dir="$storage"
+}
+
 # svc_env_json_get FILE KEY: print one value from a JSON object file (empty if missing).
 svc_env_json_get() {
     [ -r "$1" ] || return 0

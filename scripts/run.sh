@@ -143,11 +143,7 @@ if ! svc_wait_until "$HEARTBEAT_TIMEOUT" svc_http_ok "$TREESTATUS_URL/__lbheartb
     svc_die "GET $TREESTATUS_URL/__lbheartbeat__ did not answer 200 within ${HEARTBEAT_TIMEOUT}s (last: $(svc_http_code "$TREESTATUS_URL/__lbheartbeat__")); httpd stopped, PostgreSQL left running"
 fi
 
-svc_write_env_json "$ENV_JSON" \
-    treestatus_url="$TREESTATUS_URL" tooltool_url="$TOOLTOOL_URL" \
-    httpd_port="$HTTPD_PORT" pg_port="$PG_PORT" pg_dsn="$PG_DSN" db="$DB" mpm="$MPM" \
-    root="$RUN_DIR" pg_datadir="$PGDATA_DIR" httpd_dir="$HTTPD_DIR" httpd_conf="$HTTPD_DIR/httpd.conf" \
-    error_log="$HTTPD_DIR/logs/error.log" access_log="$HTTPD_DIR/logs/access.log" \
-    apache_bin="$APACHE" storage_dir="$STORAGE_DIR" extra_conf="$EXTRA_CONF"
+svc_write_instance_env "$ENV_JSON" "$RUN_DIR" "$HTTPD_DIR" "$HTTPD_PORT" "$PGDATA_DIR" "$PG_PORT" "$DB" \
+    "$MPM" "$STORAGE_DIR" "$EXTRA_CONF"
 svc_log "ready"
 print_summary

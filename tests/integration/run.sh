@@ -23,7 +23,6 @@ cd "$SVC_ROOT"
 read -r -a MPMS <<<"${SVC_MPMS:-event prefork}"
 PYTEST_TIMEOUT=${SVC_PYTEST_TIMEOUT:-900}
 export PYTHONDONTWRITEBYTECODE=1   # keep __pycache__ out of the tree
-APACHE=$(svc_apache_bin)
 for so in build/mod_treestatus.so build/mod_tooltool.so; do
     [ -f "$so" ] || svc_die "$so is missing: run make all first"
 done
@@ -81,12 +80,8 @@ run_mpm() {
             SERVER_ROOT="$hdir" STORAGE_DIR="$d/storage" REPO="$SVC_ROOT" MPM="$mpm" \
             PORT="$port" PG_PORT="$PG_PORT" DB="$db" ROOT="$WORK"
     fi
-    svc_write_env_json "$d/env.json" \
-        treestatus_url="http://127.0.0.1:$port/treestatus" tooltool_url="http://127.0.0.1:$port/tooltool" \
-        httpd_port="$port" pg_port="$PG_PORT" pg_dsn="postgres://postgres@127.0.0.1:$PG_PORT/$db" db="$db" \
-        error_log="$hdir/logs/error.log" access_log="$hdir/logs/access.log" mpm="$mpm" root="$WORK" \
-        pg_datadir="$PG_DIR" httpd_dir="$hdir" httpd_conf="$hdir/httpd.conf" extra_conf="$hdir/extra.conf" \
-        apache_bin="$APACHE" storage_dir="$d/storage"
+    svc_write_instance_env "$d/env.json" "$WORK" "$hdir" "$port" "$PG_DIR" "$PG_PORT" "$db" "$mpm" \
+        "$d/storage" "$hdir/extra.conf"
     scripts/httpd.sh start "$hdir" >/dev/null
     log "$mpm: httpd on 127.0.0.1:$port, database $db; running pytest"
 
