@@ -11,8 +11,8 @@ then runs pytest with ``SVC_TEST_ENV`` = the path of a JSON file describing that
     mpm             "event" or "prefork"
     root            scratch directory of the whole run (mktemp -d, removed afterwards)
     pg_datadir      the cluster's PGDATA (for scripts/pg.sh)
-    httpd_dir, httpd_conf, extra_conf   the instance directory, its httpd.conf and the
-                    (initially empty unless tests/integration/extra.conf.in exists) include
+    httpd_dir, httpd_conf, extra_conf   the instance directory, its httpd.conf and its extra
+                    include: the rendered tests/integration/*.conf.in files (run.sh), else empty
     apache_bin      /usr/sbin/apache2       storage_dir   tooltool local storage (owned by nobody)
 
 The database is shared by all tests of one MPM run and is not reset between tests: create

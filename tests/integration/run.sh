@@ -11,9 +11,10 @@
 # errors). Exit 0 only if both MPM runs passed with clean logs. Everything is torn down.
 #
 # Environment: SVC_MPMS="event prefork" (which MPMs), SVC_KEEP=1 (keep the scratch dir),
-# SVC_PYTEST_TIMEOUT=900 (seconds per MPM run). If tests/integration/extra.conf.in exists it
+# SVC_PYTEST_TIMEOUT=900 (seconds per MPM run). Every tests/integration/*.conf.in (name order)
 # is rendered (placeholders @SERVER_ROOT@ @STORAGE_DIR@ @REPO@ @MPM@ @PORT@ @PG_PORT@ @DB@
-# @ROOT@) into each instance's extra include.
+# @ROOT@) and appended to each instance's extra include (httpd directives for the tests,
+# e.g. auth clients).
 set -euo pipefail
 # shellcheck source=scripts/lib.sh
 . "$(dirname "$0")/../../scripts/lib.sh"
@@ -75,11 +76,14 @@ run_mpm() {
     port=$(svc_free_port)
     scripts/httpd.sh config "$hdir" --port "$port" --pg-port "$PG_PORT" --db "$db" --mpm "$mpm" \
         --storage "$d/storage" --extra "$hdir/extra.conf" >/dev/null
-    if [ -f tests/integration/extra.conf.in ]; then
-        svc_render tests/integration/extra.conf.in "$hdir/extra.conf" \
+    local snippet
+    for snippet in tests/integration/*.conf.in; do
+        [ -e "$snippet" ] || continue
+        svc_render "$snippet" "$d/snippet.conf" \
             SERVER_ROOT="$hdir" STORAGE_DIR="$d/storage" REPO="$SVC_ROOT" MPM="$mpm" \
             PORT="$port" PG_PORT="$PG_PORT" DB="$db" ROOT="$WORK"
-    fi
+        { printf '# from %s\n' "$snippet"; cat "$d/snippet.conf"; } >>"$hdir/extra.conf"
+    done
     svc_write_instance_env "$d/env.json" "$WORK" "$hdir" "$port" "$PG_DIR" "$PG_PORT" "$db" "$mpm" \
         "$d/storage" "$hdir/extra.conf"
     scripts/httpd.sh start "$hdir" >/dev/null
