@@ -32,10 +32,11 @@ Fixtures (stable API; add to it, do not change it):
                    done). After the test it is started again if the test left it stopped.
     httpd_control  the instance under test: .graceful() .restart() (wait for the new
                    generation and for HTTP), .stop() .start() .running() .pid(),
-                   .set_extra_conf(text) (writes extra_conf and restarts; the original is
-                   restored after the test). Left running after the test.
+                   .set_extra_conf(text) (extra_conf = its original content + text, then
+                   restart; the original is restored after the test). Left running after the test.
     httpd_factory  httpd_factory(name="b", extra_conf="") -> another httpd instance on the
-                   same database and storage (e.g. to test cache invalidation across nodes):
+                   same database and storage (e.g. to test cache invalidation across nodes),
+                   same MPM, its extra include = the main instance's + extra_conf;
                    same methods as httpd_control plus .url/.ts_url/.tt_url/.error_log.
                    Stopped after the test; its error log is checked like the main one.
 
@@ -217,6 +218,8 @@ class HttpdInstance:
         self.dir = str(dirpath)
         self.port = int(port)
         self.extra_conf = str(extra_conf)
+        with open(self.extra_conf) as f:
+            self.base_extra = f.read()
         self.error_log = os.path.join(self.dir, "logs", "error.log")
         self.access_log = os.path.join(self.dir, "logs", "access.log")
         self.url = "http://127.0.0.1:%d" % self.port
@@ -244,9 +247,10 @@ class HttpdInstance:
             return int(f.read().split()[0])
 
     def set_extra_conf(self, text):
-        """Replace the instance's extra include and apply it (restart, or start if stopped)."""
+        """Extra include = its content when the instance was created + TEXT; apply it
+        (restart, or start if stopped). set_extra_conf("") goes back to the original."""
         with open(self.extra_conf, "w") as f:
-            f.write(text)
+            f.write(self.base_extra + text)
         if self.running():
             self.restart()
         else:
@@ -256,13 +260,11 @@ class HttpdInstance:
 @pytest.fixture
 def httpd_control(env):
     h = HttpdInstance(os.path.dirname(env["httpd_conf"]), env["httpd_port"], env["extra_conf"])
-    with open(h.extra_conf) as f:
-        original = f.read()
     yield h
     with open(h.extra_conf) as f:
-        changed = f.read() != original
+        changed = f.read() != h.base_extra
     if changed:
-        h.set_extra_conf(original)
+        h.set_extra_conf("")
     elif not h.running():
         h.start()
 
@@ -278,8 +280,10 @@ def httpd_factory(env, request):
         port = free_port()
         extra = os.path.join(d, "extra.conf")
         os.makedirs(d, exist_ok=True)
+        with open(env["extra_conf"]) as f:
+            same_as_main = f.read()
         with open(extra, "w") as f:
-            f.write(extra_conf)
+            f.write(same_as_main + extra_conf)
         _script("httpd.sh", "config", d, "--port", port, "--pg-port", env["pg_port"], "--db", env["db"],
                 "--mpm", env["mpm"], "--storage", env["storage_dir"], "--extra", extra)
         h = HttpdInstance(d, port, extra)
