@@ -106,6 +106,7 @@ unit: $(BUILD)/test_unit
 test:
 	scripts/deps.sh
 	$(MAKE) all
+	scripts/check-log-tags.sh
 	$(BUILD)/test_unit
 	tests/integration/run.sh
 

@@ -17,10 +17,9 @@ struct svc_db_t {
     int tx_transient;        /* the failure was a lost connection/statement */
 };
 
-int svc_db_error_is_transient(const char *msg)
+int svc_db_error_is_transient(const char *full)
 {
     static const char *const marks[] = {
-        "does not exist",            /* prepared statement "x" does not exist */
         "server closed the connection",
         "terminating connection",
         "no connection to the server",
@@ -32,13 +31,29 @@ int svc_db_error_is_transient(const char *msg)
         "SSL SYSCALL",
         NULL
     };
+    char msg[1024];
+    const char *cut, *hint;
+    size_t n;
     int i;
 
-    if (!msg) {
+    if (!full) {
         return 0;
     }
-    if (strstr(msg, "does not exist") && !strstr(msg, "prepared statement")) {
-        return 0; /* a missing table or column is a bug, not a restart */
+    /* only the primary message: DETAIL/HINT lines quote user data, which
+     * could contain any of the phrases below */
+    cut = strstr(full, "DETAIL:");
+    hint = strstr(full, "HINT:");
+    if (hint && (!cut || hint < cut)) {
+        cut = hint;
+    }
+    n = cut ? (size_t)(cut - full) : strlen(full);
+    if (n >= sizeof(msg)) {
+        n = sizeof(msg) - 1;
+    }
+    memcpy(msg, full, n);
+    msg[n] = '\0';
+    if (strstr(msg, "prepared statement") && strstr(msg, "does not exist")) {
+        return 1;
     }
     for (i = 0; marks[i]; i++) {
         if (strstr(msg, marks[i])) {

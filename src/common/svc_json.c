@@ -24,7 +24,8 @@ json_t *svc_json_parse(apr_pool_t *p, const char *buf, apr_size_t len,
     json_t *j;
 
     *err = NULL;
-    j = json_loadb(buf ? buf : "", len, JSON_REJECT_DUPLICATES, &jerr);
+    j = json_loadb(buf ? buf : "", len, JSON_REJECT_DUPLICATES | JSON_DECODE_ANY,
+                   &jerr);
     if (!j) {
         if (len > 0 && strstr(jerr.text, "duplicate object key")) {
             *err = "Request body is not valid JSON: duplicate object key";
@@ -62,30 +63,152 @@ char *svc_json_dump(apr_pool_t *p, const json_t *j, apr_size_t *len)
     return out;
 }
 
-const char *svc_json_repr(apr_pool_t *p, const json_t *j)
+/* Length of the valid UTF-8 sequence starting at s (1-4), 0 if invalid. */
+static apr_size_t utf8_seq(const unsigned char *s)
 {
-    const char *s;
+    apr_size_t n, i;
+
+    if (s[0] < 0x80) {
+        return 1;
+    }
+    if (s[0] >= 0xc2 && s[0] <= 0xdf) {
+        n = 2;
+    }
+    else if (s[0] >= 0xe0 && s[0] <= 0xef) {
+        n = 3;
+    }
+    else if (s[0] >= 0xf0 && s[0] <= 0xf4) {
+        n = 4;
+    }
+    else {
+        return 0;
+    }
+    for (i = 1; i < n; i++) {
+        if ((s[i] & 0xc0) != 0x80) {
+            return 0;
+        }
+    }
+    /* overlongs and surrogates: let jansson's strict check decide later */
+    return n;
+}
+
+/* Bytes of s to keep so that at most max bytes are kept and no UTF-8
+ * character is cut in the middle. */
+static apr_size_t utf8_cut(const char *s, apr_size_t max)
+{
+    apr_size_t o = 0, n;
+
+    while (s[o]) {
+        n = utf8_seq((const unsigned char *)s + o);
+        if (n == 0) {
+            n = 1;
+        }
+        if (o + n > max) {
+            break;
+        }
+        o += n;
+    }
+    return o;
+}
+
+#define REPR_MAX 64
+
+typedef struct {
+    char *buf;
+} repr_buf_t;
+
+static void repr_add(apr_pool_t *p, repr_buf_t **out, const char *text)
+{
+    (*out)->buf = apr_pstrcat(p, (*out)->buf, text, NULL);
+}
+
+/* Python's repr of a str: single quotes unless the text holds one and no
+ * double quote. */
+static const char *py_str(apr_pool_t *p, const char *s)
+{
+    int dq = strchr(s, '\'') && !strchr(s, '"');
+    const char q[2] = {dq ? '"' : '\'', '\0'};
+    char *o = apr_palloc(p, strlen(s) * 2 + 3), *w = o;
+
+    *w++ = q[0];
+    for (; *s; s++) {
+        if (*s == '\\' || (!dq && *s == '\'')) {
+            *w++ = '\\';
+        }
+        *w++ = *s;
+    }
+    *w++ = q[0];
+    *w = '\0';
+    return o;
+}
+
+static void repr_into(apr_pool_t *p, const json_t *j, repr_buf_t **out)
+{
+    size_t i;
+    const char *key;
+    json_t *v;
+    int first = 1;
 
     switch (json_typeof(j)) {
     case JSON_STRING:
-        s = json_string_value(j);
-        if (strlen(s) > 64) {
-            return apr_psprintf(p, "'%.61s...'", s);
-        }
-        return apr_psprintf(p, "'%s'", s);
+        repr_add(p, out, py_str(p, json_string_value(j)));
+        break;
     case JSON_TRUE:
-        return "True";
+        repr_add(p, out, "True");
+        break;
     case JSON_FALSE:
-        return "False";
+        repr_add(p, out, "False");
+        break;
     case JSON_NULL:
-        return "None";
-    default:
-        s = svc_json_dump(p, j, NULL);
-        if (strlen(s) > 64) {
-            return apr_psprintf(p, "%.61s...", s);
+        repr_add(p, out, "None");
+        break;
+    case JSON_ARRAY:
+        repr_add(p, out, "[");
+        for (i = 0; i < json_array_size(j); i++) {
+            if (i) {
+                repr_add(p, out, ", ");
+            }
+            repr_into(p, json_array_get(j, i), out);
         }
-        return s;
+        repr_add(p, out, "]");
+        break;
+    case JSON_OBJECT:
+        repr_add(p, out, "{");
+        json_object_foreach((json_t *)j, key, v) {
+            if (!first) {
+                repr_add(p, out, ", ");
+            }
+            first = 0;
+            repr_add(p, out, py_str(p, key));
+            repr_add(p, out, ": ");
+            repr_into(p, v, out);
+        }
+        repr_add(p, out, "}");
+        break;
+    default:
+        repr_add(p, out, svc_json_dump(p, j, NULL));
+        break;
     }
+}
+
+const char *svc_json_repr(apr_pool_t *p, const json_t *j)
+{
+    repr_buf_t b = {""}, *bp = &b;
+    int quoted = json_is_string(j);
+    const char *text;
+    apr_size_t len, keep;
+
+    repr_into(p, j, &bp);
+    /* a string's limit applies to what is between its quotes */
+    text = quoted ? b.buf + 1 : b.buf;
+    len = strlen(text) - (quoted ? 1 : 0);
+    if (len <= REPR_MAX) {
+        return b.buf;
+    }
+    /* long values are cut (never inside a UTF-8 character) and marked */
+    keep = utf8_cut(text, REPR_MAX - 3);
+    return apr_pstrcat(p, quoted ? "'" : "", apr_pstrndup(p, text, keep),
+                       quoted ? "...'" : "...", NULL);
 }
 
 static const char *type_name(svc_json_type t)
@@ -145,22 +268,40 @@ const char *svc_json_str(const json_t *obj, const char *key)
 json_t *svc_json_string_lossy(const char *s)
 {
     json_t *j = json_string(s);
-    char *copy, *c;
+    apr_size_t len, o = 0, w = 0, n;
+    char *copy;
 
     if (j || !s) {
         return j;
     }
-    /* rare path: replace every non-ASCII byte rather than decode UTF-8 here */
-    copy = strdup(s);
+    /* rare path: keep valid UTF-8, replace each invalid byte with '?' */
+    len = strlen(s);
+    copy = malloc(len + 1);
     if (!copy) {
         return json_string("?");
     }
-    for (c = copy; *c; c++) {
-        if ((unsigned char)*c >= 0x80) {
-            *c = '?';
+    while (o < len) {
+        n = utf8_seq((const unsigned char *)s + o);
+        if (n == 0) {
+            copy[w++] = '?';
+            o++;
+            continue;
         }
+        memcpy(copy + w, s + o, n);
+        w += n;
+        o += n;
     }
+    copy[w] = '\0';
     j = json_string(copy);
+    if (!j) {
+        /* valid-looking sequences jansson still refuses (surrogates...) */
+        for (o = 0; o < w; o++) {
+            if ((unsigned char)copy[o] >= 0x80) {
+                copy[o] = '?';
+            }
+        }
+        j = json_string(copy);
+    }
     free(copy);
     return j;
 }

@@ -46,12 +46,15 @@ char *svc_log_oneline(char *buf, const char *text, unsigned long size)
     if (size == 0) {
         return buf;
     }
-    for (p = text ? text : ""; *p && o + 4 < size; p++) {
+    for (p = text ? text : ""; *p && o + 1 < size; p++) {
         if (*p == '\n' || *p == '\r') {
             while (p[1] == '\n' || p[1] == '\r' || p[1] == ' ') {
                 p++;
             }
             if (p[1]) {
+                if (o + 4 > size) {
+                    break; /* no room for the separator and what follows */
+                }
                 memcpy(buf + o, " | ", 3);
                 o += 3;
             }

@@ -8,8 +8,8 @@
  * Tags: every call site has its own number. Numbers 00001-00999 belong to the
  * shared core and are printed with the module's prefix (TS00012 in
  * mod_treestatus, TT00012 in mod_tooltool); modules use 01000 and above with
- * TSLOGNO()/TTLOGNO(). tests/unit/test_svc_log.c checks that no number is used
- * twice in the tree. */
+ * TSLOGNO()/TTLOGNO(). scripts/check-log-tags.sh (run by make test) checks
+ * that no number is used twice. */
 #ifndef SVC_LOG_H
 #define SVC_LOG_H
 

@@ -1,4 +1,6 @@
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 #include "svc_json.h"
 #include "svc_problem.h"
 
@@ -44,7 +46,9 @@ const char *svc_problem_default_detail(int status)
                "not understand.";
     case 401:
         return "The server could not verify that you are authorized to access "
-               "the URL requested.";
+               "the URL requested. You either supplied the wrong credentials "
+               "(e.g. a bad password), or your browser doesn't understand how "
+               "to supply the credentials required.";
     case 403:
         return "You don't have the permission to access the requested "
                "resource. It is either read-protected or not readable by the "
@@ -54,8 +58,23 @@ const char *svc_problem_default_detail(int status)
                "the URL manually please check your spelling and try again.";
     case 405:
         return "The method is not allowed for the requested URL.";
+    case 409:
+        return "A conflict happened while processing the request. The "
+               "resource might have been modified while the request was being "
+               "processed.";
     case 413:
         return "The data value transmitted exceeds the capacity limit.";
+    case 415:
+        return "The server does not support the media type transmitted in "
+               "the request.";
+    case 429:
+        return "This user has exceeded an allotted request count. Try again "
+               "later.";
+    case 502:
+        return "The proxy server received an invalid response from an "
+               "upstream server.";
+    case 504:
+        return "The connection to an upstream server timed out.";
     case 503:
         return "The server is temporarily unable to service your request due "
                "to maintenance downtime or capacity problems. Please try again "
@@ -73,14 +92,20 @@ const char *svc_problem_default_detail(int status)
 
 json_t *svc_problem_make(int status, const char *detail, svc_problem_style style)
 {
-    char title[1024];
+    const char *reason = svc_http_reason(status);
+    size_t size;
+    char *title;
     json_t *doc;
 
     if (!detail) {
         detail = svc_problem_default_detail(status);
     }
-    snprintf(title, sizeof(title), "%d %s: %s", status, svc_http_reason(status),
-             detail);
+    size = strlen(detail) + strlen(reason) + 16;
+    title = malloc(size);
+    if (!title) {
+        return NULL;
+    }
+    snprintf(title, size, "%d %s: %s", status, reason, detail);
     /* detail may quote client input (a tree name): never fail on bad UTF-8 */
     doc = json_object();
     json_object_set_new(doc, "type", json_string("about:blank"));
@@ -88,6 +113,7 @@ json_t *svc_problem_make(int status, const char *detail, svc_problem_style style
     json_object_set_new(doc, "status", json_integer(status));
     json_object_set_new(doc, "title", svc_json_string_lossy(title));
     json_object_set_new(doc, "detail", svc_json_string_lossy(detail));
+    free(title);
     if (style == SVC_PROBLEM_WRAPPED) {
         json_t *err = json_deep_copy(doc);
         json_object_set(err, "name", json_object_get(doc, "title"));
