@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # tests/integration/run.sh: the integration suite (called by `make test` after the unit tests).
 #
-#   tests/integration/run.sh [PYTEST_ARGS...]      e.g. -k treestatus, -x, -vv
+#   tests/integration/run.sh [PYTEST_ARGS...]   e.g. -x -k treestatus, or test files/node ids
+#                                               (then only those run, not the whole suite)
 #
 # One private PostgreSQL cluster for the whole run; then for each MPM (event, prefork): a fresh
 # database with all migrations, an httpd from scripts/httpd.conf.in on a free loopback port,
@@ -89,9 +90,14 @@ run_mpm() {
     scripts/httpd.sh start "$hdir" >/dev/null
     log "$mpm: httpd on 127.0.0.1:$port, database $db; running pytest"
 
+    # the whole suite, unless test files/directories were given as arguments
+    local targets=(tests/integration) a
+    for a in "$@"; do
+        if [[ $a != -* && -e ${a%%::*} ]]; then targets=(); fi
+    done
     set +e
     SVC_TEST_ENV=$d/env.json timeout -k 10 "$PYTEST_TIMEOUT" \
-        "$SVC_PY" -m pytest -q -p no:cacheprovider tests/integration "$@" 2>&1 | tee "$d/pytest.out"
+        "$SVC_PY" -m pytest -q -p no:cacheprovider "${targets[@]}" "$@" 2>&1 | tee "$d/pytest.out"
     prc=${PIPESTATUS[0]}
     set -e
 
