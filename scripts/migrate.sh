@@ -123,7 +123,7 @@ lint() {
 
 # apply MODULE VERSION NAME FILE: one transaction = the file + its svc_schema_version row.
 apply() {
-    local out t0=$SECONDS
+    local out t0=${EPOCHREALTIME/./} ms
     out=$("${PSQL[@]}" -v "mod=$1" -v "ver=$2" -v "name=$3" -v "file=$4" -v "lock_timeout=$lock_timeout" -f - 2>&1 <<EOF
 BEGIN;
 SET LOCAL lock_timeout = :'lock_timeout';
@@ -146,8 +146,9 @@ EOF
             svc_warn "a table was locked by other sessions for longer than lock_timeout ($lock_timeout): re-run at a quieter moment or pass --lock-timeout"
         svc_die "$1 $(printf '%03d' "$2")_$3 FAILED and was rolled back (nothing from this file was applied; later migrations were not attempted)"
     }
+    ms=$(((${EPOCHREALTIME/./} - t0) / 1000))
     case $out in
-    *svc-migrate:applied*) echo "$1 $(basename "$4" .sql) applied ($((SECONDS - t0)) s)" ;;
+    *svc-migrate:applied*) echo "$1 $(basename "$4" .sql) applied ($ms ms)" ;;
     *svc-migrate:skipped*) echo "$1 $(basename "$4" .sql) already applied by a concurrent run" ;;
     *) printf '%s\n' "$out" >&2; svc_die "unexpected output from psql while applying $4" ;;
     esac
