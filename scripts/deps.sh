@@ -12,7 +12,7 @@ PKGS=(
     make gcc
     postgresql
     curl wrk
-    python3 python3-pytest python3-requests
+    python3 python3-pytest python3-requests python3-botocore openssl
 )
 
 # One dpkg-query for all; packages dpkg has never heard of are simply absent from its output.
@@ -24,6 +24,14 @@ missing=()
 for p in "${PKGS[@]}"; do
     [ -n "${installed[$p]:-}" ] || missing+=("$p")
 done
+
+# Node.js runs the reference implementations the tests compare against (hawk,
+# taskcluster-client) and the S3 stand-in (s3rver). Machines of this kind ship
+# NodeSource's nodejs, which includes npm and conflicts with Debian's npm
+# package: only a machine without any node gets Debian's nodejs + npm.
+if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then
+    missing+=(nodejs npm)
+fi
 
 if [ ${#missing[@]} -eq 0 ]; then
     exit 0
