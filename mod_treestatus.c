@@ -5,10 +5,13 @@
 #include "httpd.h"
 #include "http_config.h"
 #include "http_log.h"
+#include "apr_strings.h"
 #include "svc_aplog.h"
 #include "svc_auth.h"
 #include "svc_dbd.h"
 #include "svc_module.h"
+#include "ts_api.h"
+#include "ts_input.h"
 #include "ts_routes.h"
 #include "ts_sql.h"
 
@@ -78,6 +81,35 @@ static const char *ts_set_cache(cmd_parms *cmd, void *dcfg, const char *arg)
     return NULL;
 }
 
+/* TreestatusCacheMaxAge: server-wide, reset for every configuration pass. */
+static apr_interval_time_t ts_max_age = TS_DEFAULT_CACHE_MAX_AGE;
+
+apr_interval_time_t ts_cache_max_age(void)
+{
+    return ts_max_age;
+}
+
+static const char *ts_set_cache_max_age(cmd_parms *cmd, void *dcfg,
+                                        const char *arg)
+{
+    const char *err = ap_check_cmd_context(cmd, GLOBAL_ONLY);
+
+    (void)dcfg;
+    if (err) {
+        return err;
+    }
+    err = ts_seconds_parse(cmd->pool, arg, &ts_max_age);
+    return err ? apr_pstrcat(cmd->pool, cmd->cmd->name, ": ", err, NULL) : NULL;
+}
+
+static int ts_reset_settings(apr_pool_t *pconf, apr_pool_t *plog,
+                             apr_pool_t *ptemp)
+{
+    (void)pconf; (void)plog; (void)ptemp;
+    ts_max_age = TS_DEFAULT_CACHE_MAX_AGE;
+    return OK;
+}
+
 static const command_rec ts_cmds[] = {
     AP_INIT_FLAG("TreestatusDatabase", ts_set_database, NULL, RSRC_CONF,
                  "On: prepare the treestatus SQL statements on mod_dbd's "
@@ -90,6 +122,10 @@ static const command_rec ts_cmds[] = {
     AP_INIT_TAKE1("TreestatusCache", ts_set_cache, NULL, RSRC_CONF,
                   "Shared cache: 'shmcb', 'shmcb:/path(bytes)' or 'none' "
                   "(default shmcb)"),
+    AP_INIT_TAKE1("TreestatusCacheMaxAge", ts_set_cache_max_age, NULL,
+                  RSRC_CONF, "Seconds (decimals allowed) a cached generation "
+                  "is trusted before the database is asked again: the "
+                  "staleness bound across httpd instances (default 1)"),
     SVC_AUTH_DIRECTIVES("Treestatus", ts_app),
     {NULL}
 };
@@ -101,6 +137,7 @@ static void ts_register_hooks(apr_pool_t *p)
     (void)p;
     svc_aplog_init(&treestatus_module.module_index, "TS");
     ts_register_svc_hooks();
+    ap_hook_pre_config(ts_reset_settings, NULL, NULL, APR_HOOK_MIDDLE);
 }
 
 AP_DECLARE_MODULE(treestatus) = {
