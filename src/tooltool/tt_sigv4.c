@@ -460,17 +460,19 @@ static void hmac256(const unsigned char *key, apr_size_t klen,
 static const char *sign(apr_pool_t *p, const char *secret, const char *day,
                         const char *region, const char *sts)
 {
-    unsigned char k[32], sig[32];
+    /* two buffers: the key of one step is never its output */
+    unsigned char a[32], b[32], sig[32];
     char *seed = apr_pstrcat(p, "AWS4", secret, NULL);
     apr_size_t slen = strlen(seed);
 
-    hmac256((const unsigned char *)seed, slen, day, k);
+    hmac256((const unsigned char *)seed, slen, day, a);
     OPENSSL_cleanse(seed, slen);
-    hmac256(k, 32, region, k);
-    hmac256(k, 32, "s3", k);
-    hmac256(k, 32, "aws4_request", k);
-    hmac256(k, 32, sts, sig);
-    OPENSSL_cleanse(k, sizeof(k));
+    hmac256(a, 32, region, b);
+    hmac256(b, 32, "s3", a);
+    hmac256(a, 32, "aws4_request", b);
+    hmac256(b, 32, sts, sig);
+    OPENSSL_cleanse(a, sizeof(a));
+    OPENSSL_cleanse(b, sizeof(b));
     return hex_lower(p, sig, 32);
 }
 
