@@ -88,10 +88,11 @@ $(BUILD)/mod_tooltool.so: $(call obj,$(TT_SRCS)) $(BUILD)/tooltool.map
 	$(Q)$(CC) -shared -o $@ $(call obj,$(TT_SRCS)) \
 	    -Wl,--version-script=$(BUILD)/tooltool.map -Wl,-z,relro -Wl,-z,now $(MOD_LIBS)
 
-$(BUILD)/unit_suites.h: $(UNIT_TESTS)
+# Rewritten only when the list of suites changes (a new file, or SKIP).
+UNIT_SUITES_LINE := \#define UNIT_SUITES(X) $(foreach t,$(UNIT_TESTS),X($(patsubst test_%,%,$(basename $(notdir $(t))))))
+$(BUILD)/unit_suites.h: FORCE
 	@mkdir -p $(@D)
-	$(Q)printf '#define UNIT_SUITES(X) %s\n' \
-	    "$(foreach t,$(UNIT_TESTS),X($(patsubst test_%,%,$(basename $(notdir $(t))))))" > $@
+	$(Q)echo '$(UNIT_SUITES_LINE)' | cmp -s - $@ || echo '$(UNIT_SUITES_LINE)' > $@
 
 $(BUILD)/obj/tests/unit/unit.o: $(BUILD)/unit_suites.h
 $(BUILD)/obj/tests/unit/%.o: CPPFLAGS += -I$(BUILD) -Itests/unit $(shell pkg-config --cflags check)
