@@ -9,7 +9,7 @@ from urllib.parse import quote
 import pytest
 
 import hawk
-pytest.register_assert_rewrite("ts_client", "hawk")
+pytest.register_assert_rewrite("ts_client")
 from ts_client import (CLIENTS, DEFAULT_404, Client, assert_problem, describe, snapshot,
                        uniq)
 

@@ -9,7 +9,7 @@ and is not required to be fresh at once.
 
 import pytest
 
-pytest.register_assert_rewrite("ts_client", "hawk")
+pytest.register_assert_rewrite("ts_client")
 from ts_client import (Client, assert_json, combined, describe, poll, uniq)
 
 pytest_plugins = ["ts_client"]   # the `ts` fixture

@@ -3,7 +3,7 @@ catalogue 31-38; D7, D14, D15, D20)."""
 
 import pytest
 
-pytest.register_assert_rewrite("ts_client", "hawk")
+pytest.register_assert_rewrite("ts_client")
 from ts_client import (assert_json, assert_problem, combined, count_logs, ra_stack_seed, snapshot,
                        uniq)
 

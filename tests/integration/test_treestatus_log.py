@@ -2,7 +2,7 @@
 
 import pytest
 
-pytest.register_assert_rewrite("ts_client", "hawk")
+pytest.register_assert_rewrite("ts_client")
 from ts_client import (assert_json, assert_problem, combined, max_id, snapshot,
                        uniq)
 

@@ -6,7 +6,7 @@ Hawk client id. Rejected requests must leave the four tables unchanged (snapshot
 
 import pytest
 
-pytest.register_assert_rewrite("ts_client", "hawk")
+pytest.register_assert_rewrite("ts_client")
 from ts_client import (Client, assert_json, assert_problem, combined, count_logs, describe,
                        last_state, log_rows, ra_stack_seed, run_threads, snapshot,
                        uniq)

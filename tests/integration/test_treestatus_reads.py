@@ -15,7 +15,7 @@ import pytest
 import requests
 
 from conftest import REPO
-pytest.register_assert_rewrite("ts_client", "hawk")
+pytest.register_assert_rewrite("ts_client")
 from ts_client import (DEFAULT_404, WHEN_RE, Client, assert_json, assert_problem, combined,
                        describe, last_state, media_type, uniq)
 
@@ -201,7 +201,7 @@ def test_logs_returns_five_newest_and_logs_all_everything(ts):
     assert [{k: v for k, v in e.items() if k != "when"} for e in entries] == expected
     for e in entries:
         assert WHEN_RE.match(e["when"]), e["when"]
-    assert [e["when"] for e in entries] == sorted((e["when"] for e in entries), reverse=True)
+    assert [when(e) for e in entries] == sorted((when(e) for e in entries), reverse=True)
 
     r = ts.get("/trees/%s/logs" % t, **junk)
     assert_json(r, 200, {"result": entries[:5]})

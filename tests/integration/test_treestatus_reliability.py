@@ -9,7 +9,7 @@ import threading
 
 import pytest
 
-pytest.register_assert_rewrite("ts_client", "hawk")
+pytest.register_assert_rewrite("ts_client")
 from ts_client import (Client, assert_problem, describe, poll, run_threads, uniq)
 
 pytest_plugins = ["ts_client"]   # the `ts` fixture

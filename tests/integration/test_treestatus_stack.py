@@ -3,7 +3,7 @@ PATCH /stack/{id} (spec 2.11-2.13, 3.3-3.6; catalogue 39-47, 62, 63; D7, D11, D2
 
 import pytest
 
-pytest.register_assert_rewrite("ts_client", "hawk")
+pytest.register_assert_rewrite("ts_client")
 from ts_client import (assert_json, assert_problem, combined, count_logs, last_state, max_id,
                        ra_stack_seed, snapshot, uniq)
 
