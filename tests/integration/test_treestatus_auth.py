@@ -13,8 +13,8 @@ from urllib.parse import urlsplit
 import pytest
 
 pytest.register_assert_rewrite("ts_client")
-from ts_client import (Client, assert_json, assert_problem, describe, max_id, snapshot,
-                       uniq)
+from ts_client import (Client, SoftChecks, assert_json, assert_problem, describe, max_id, snapshot,
+                       snapshot_diff, uniq)
 
 pytest_plugins = ["ts_client"]   # the `ts` fixture
 
@@ -45,30 +45,43 @@ ENDPOINTS = [
 ]
 
 
-@pytest.mark.parametrize("who", ["admin", "sheriff", "creator", "nobody", None])
 @pytest.mark.parametrize("endpoint", ENDPOINTS, ids=[e[0] for e in ENDPOINTS])
-def test_scope_matrix(ts, sql, endpoint, who):
-    """Allowed callers get past authorization (to a 404 on an unknown target, or a 201 for
-    PUT); the others get 403 (authenticated) or 401 (anonymous), and nothing is written."""
+def test_scope_matrix(ts, sql, endpoint):
+    """For each caller: allowed ones get past authorization (to a 404 on an unknown target, or
+    a 201 for PUT); the others get 403 (authenticated) or 401 (anonymous, with
+    WWW-Authenticate: Hawk), and nothing is written."""
     _, scope, method, path, body, ok_status = endpoint
     change_id, log_id = _missing_ids(sql)
-    t = uniq("authz")
-    b = body(t)
-    kw = {"json": b} if b is not None else {}
+    check = SoftChecks()
+    created = []
     before = snapshot(sql)
-    r = ts.request(method, path(change_id, log_id, t), as_=who, **kw)
-    if who is None:
-        assert_problem(r, 401, None)
-        assert (r.headers.get("WWW-Authenticate") or "").startswith("Hawk"), describe(r)
-    elif scope in ALLOWED[who]:
-        assert r.status_code == ok_status, describe(r)
-        if ok_status == 201:
-            assert_json(r, 201, {"tree": t, "status": "open", "reason": "", "message_of_the_day": "",
-                                 "category": "other"})
-            return
-    else:
-        assert_problem(r, 403, None)
-    assert snapshot(sql) == before
+    for who in ("nobody", None, "creator", "sheriff", "admin"):
+        t = uniq("authz")
+        b = body(t)
+        kw = {"json": b} if b is not None else {}
+
+        def one():
+            r = ts.request(method, path(change_id, log_id, t), as_=who, **kw)
+            if who is None:
+                assert_problem(r, 401, None)
+                assert (r.headers.get("WWW-Authenticate") or "").startswith("Hawk"), describe(r)
+            elif scope in ALLOWED[who]:
+                assert r.status_code == ok_status, describe(r)
+                if ok_status == 201:
+                    created.append(t)
+                    assert_json(r, 201, {"tree": t, "status": "open", "reason": "", "message_of_the_day": "",
+                                         "category": "other"})
+            else:
+                assert_problem(r, 403, None)
+        check(str(who), one)
+    after = snapshot(sql)
+    after["releng_treestatus_trees"] = [r for r in after["releng_treestatus_trees"] if r["tree"] not in created]
+    check("database", lambda: assert_unchanged_snap(before, after))
+    check.done()
+
+
+def assert_unchanged_snap(before, after):
+    assert before == after, "the database changed:\n" + snapshot_diff(before, after)[:3000]
 
 
 def test_admin_only_user_cannot_update_or_revert(ts, sql):

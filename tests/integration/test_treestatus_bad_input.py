@@ -1,5 +1,6 @@
 """TreeStatus bad input of every kind (DESIGN "Reliability", D4, D17, D28): a 4xx problem,
-never a 500, and nothing written (snapshot of the four tables before == after).
+never a 500, and nothing written (snapshot of the four tables before == after; tests of one
+kind are grouped so that each test takes one snapshot and reports every failing request).
 
 Requests are signed as test/admin (every scope), so what is refused is the input, not the caller.
 """
@@ -10,7 +11,7 @@ import pytest
 
 import hawk
 pytest.register_assert_rewrite("ts_client")
-from ts_client import (CLIENTS, DEFAULT_404, Client, assert_problem, describe, snapshot,
+from ts_client import (CLIENTS, DEFAULT_404, Client, DbGuard, SoftChecks, assert_problem, describe,
                        uniq)
 
 pytest_plugins = ["ts_client"]   # the `ts` fixture
@@ -31,6 +32,13 @@ def target(ts_url):
     return {"tree": t, "change": e["id"], "log": e["trees"][0]["last_state"]["current_log_id"]}
 
 
+@pytest.fixture(scope="module")
+def guard(sql, target):
+    """Database snapshots: each test ends with guard.check() (nothing written since the
+    previous check); tests that write on purpose end with guard.rebase()."""
+    return DbGuard(sql)
+
+
 # (name, method, path(target, new_name))
 BODY_ENDPOINTS = [
     ("patch-trees", "PATCH", lambda g, n: "/trees"),
@@ -39,7 +47,6 @@ BODY_ENDPOINTS = [
     ("patch-stack", "PATCH", lambda g, n: "/stack/%d" % g["change"]),
     ("patch-log", "PATCH", lambda g, n: "/log/%d" % g["log"]),
 ]
-EP_IDS = [e[0] for e in BODY_ENDPOINTS]
 
 
 def _is_not_object(d):
@@ -67,15 +74,16 @@ MALFORMED = [
 
 
 @pytest.mark.parametrize("case", MALFORMED, ids=[m[0] for m in MALFORMED])
-@pytest.mark.parametrize("endpoint", BODY_ENDPOINTS, ids=EP_IDS)
-def test_malformed_body(ts, sql, target, endpoint, case):
-    _, method, path = endpoint
+def test_malformed_body(ts, guard, target, case):
+    """Every endpoint with a body refuses it the same way."""
     _, body, detail = case
-    before = snapshot(sql)
-    r = ts.request(method, path(target, uniq("new")), data=body,
-                   headers={"Content-Type": "application/json"}, as_="admin")
-    assert_problem(r, 400, detail)
-    assert snapshot(sql) == before
+    check = SoftChecks()
+    for name, method, path in BODY_ENDPOINTS:
+        check(name, lambda: assert_problem(
+            ts.request(method, path(target, uniq("new")), data=body,
+                       headers={"Content-Type": "application/json"}, as_="admin"), 400, detail))
+    check("database", guard.check)
+    check.done()
 
 
 CONTENT_TYPES = [
@@ -88,16 +96,17 @@ CONTENT_TYPES = [
 
 
 @pytest.mark.parametrize("ctype,shown", CONTENT_TYPES, ids=[c[1] or "none" for c in CONTENT_TYPES])
-@pytest.mark.parametrize("endpoint", BODY_ENDPOINTS, ids=EP_IDS)
-def test_wrong_content_type(ts, sql, target, endpoint, ctype, shown):
-    _, method, path = endpoint
-    name = uniq("new")
-    body = ('{"trees": ["%s"], "tree": "%s", "reason": "x"}' % (target["tree"], name)).encode()
-    headers = {"Content-Type": ctype} if ctype else {}
-    before = snapshot(sql)
-    r = ts.request(method, path(target, name), data=body, headers=headers, as_="admin")
-    assert_problem(r, 415, "Invalid Content-type (%s), expected JSON data" % shown)
-    assert snapshot(sql) == before
+def test_wrong_content_type(ts, guard, target, ctype, shown):
+    check = SoftChecks()
+    for name, method, path in BODY_ENDPOINTS:
+        new = uniq("new")
+        body = ('{"trees": ["%s"], "tree": "%s", "reason": "x"}' % (target["tree"], new)).encode()
+        headers = {"Content-Type": ctype} if ctype else {}
+        check(name, lambda: assert_problem(
+            ts.request(method, path(target, new), data=body, headers=headers, as_="admin"),
+            415, "Invalid Content-type (%s), expected JSON data" % shown))
+    check("database", guard.check)
+    check.done()
 
 
 def _padded(target, size):
@@ -107,15 +116,20 @@ def _padded(target, size):
     return (head + "p" * (size - len(head) - len(tail)) + tail).encode()
 
 
-@pytest.mark.parametrize("chunked", [False, True], ids=["content-length", "chunked"])
-@pytest.mark.parametrize("endpoint", BODY_ENDPOINTS, ids=EP_IDS)
-def test_oversize_body(ts, sql, target, endpoint, chunked):
+@pytest.mark.parametrize("endpoint", BODY_ENDPOINTS, ids=[e[0] for e in BODY_ENDPOINTS])
+def test_oversize_body(ts, guard, target, endpoint):
     """> 1 MiB -> 413, whether announced by Content-Length or streamed chunked."""
     _, method, path = endpoint
     body = _padded(target, MAX_BODY + 1)
     url_path = path(target, uniq("new"))
-    before = snapshot(sql)
-    if chunked:
+    check = SoftChecks()
+
+    def with_length():
+        r = ts.request(method, url_path, data=body, headers={"Content-Type": "application/json"},
+                       as_="admin", fresh=True)
+        assert_problem(r, 413, "Request body is larger than %d bytes" % MAX_BODY)
+
+    def chunked():
         cid, key = CLIENTS["admin"]
         auth = hawk.header(cid, key, method, ts.url(url_path), "application/json", body)
 
@@ -125,19 +139,21 @@ def test_oversize_body(ts, sql, target, endpoint, chunked):
         r = ts.request(method, url_path, data=gen(), headers={"Content-Type": "application/json"},
                        authorization=auth, fresh=True)
         assert "chunked" in (r.request.headers.get("Transfer-Encoding") or "")
-    else:
-        r = ts.request(method, url_path, data=body, headers={"Content-Type": "application/json"},
-                       as_="admin", fresh=True)
-    assert_problem(r, 413, "Request body is larger than %d bytes" % MAX_BODY)
-    assert snapshot(sql) == before
+        assert_problem(r, 413, "Request body is larger than %d bytes" % MAX_BODY)
+
+    check("content-length", with_length)
+    check("chunked", chunked)
+    check("database", guard.check)
+    check.done()
 
 
-def test_body_of_exactly_the_limit_is_read(ts, sql, target):
+def test_body_of_exactly_the_limit_is_read(ts, guard, target):
     t = uniq("tree")
     ts.create_tree(t)
     body = _padded({"tree": t}, MAX_BODY)
     assert len(body) == MAX_BODY
     r = ts.request("PATCH", "/trees", data=body, headers={"Content-Type": "application/json"}, as_="admin")
+    guard.rebase()
     assert r.status_code == 200, describe(r)
 
 
@@ -200,14 +216,15 @@ _EP = {e[0]: e for e in BODY_ENDPOINTS}
 
 
 @pytest.mark.parametrize("case", WRONG_TYPES, ids=[w[0] for w in WRONG_TYPES])
-def test_wrong_json_types(ts, sql, target, case):
+def test_wrong_json_types(ts, guard, target, case):
     _, ep, body, detail = case
     _, method, path = _EP[ep]
     name = uniq("new")
-    before = snapshot(sql)
     r = ts.request(method, path(target, name), json=body(target, name), as_="admin")
-    assert_problem(r, 400, detail)
-    assert snapshot(sql) == before
+    try:
+        assert_problem(r, 400, detail)
+    finally:
+        guard.check()
 
 
 # ---------------------------------------------------------------- ids in the path
@@ -216,71 +233,89 @@ BAD_IDS = ["abc", "1.5", "-1", "0", "0x10", "1e3", "99999999999999999999", "2147
            "%D9%A1", "1%20", "%201"]
 
 
+ID_ENDPOINTS = [
+    ("patch-stack", "PATCH", "/stack/%s", "The change stack does not exist."),
+    ("delete-stack", "DELETE", "/stack/%s", "The change could not be found."),
+    ("restore-stack", "DELETE", "/stack/%s?revert=1", "The change could not be found."),
+    ("stack2-restore", "DELETE", "/stack2/restore/%s", "The change could not be found."),
+    ("stack2-discard", "DELETE", "/stack2/discard/%s", "The change could not be found."),
+    ("patch-log", "PATCH", "/log/%s", None),
+]
+
+
 @pytest.mark.parametrize("bad", BAD_IDS)
-@pytest.mark.parametrize("method,template,specific", [
-    ("PATCH", "/stack/%s", "The change stack does not exist."),
-    ("DELETE", "/stack/%s", "The change could not be found."),
-    ("DELETE", "/stack/%s?revert=1", "The change could not be found."),
-    ("DELETE", "/stack2/restore/%s", "The change could not be found."),
-    ("DELETE", "/stack2/discard/%s", "The change could not be found."),
-    ("PATCH", "/log/%s", None),
-], ids=["patch-stack", "delete-stack", "restore-stack", "stack2-restore", "stack2-discard", "patch-log"])
-def test_non_integer_or_out_of_range_ids(ts, sql, method, template, specific, bad):
+def test_non_integer_or_out_of_range_ids(ts, guard, bad):
     """Never a 500: an id that cannot exist is a 404 (the route's default text or the
     endpoint's own "not found" text)."""
-    before = snapshot(sql)
-    kw = {"json": {"reason": "x"}} if method == "PATCH" else {}
-    r = ts.request(method, template % bad, as_="admin", **kw)
-    assert_problem(r, 404, lambda d: d == DEFAULT_404 or d == specific or (
-        specific is None and d.startswith("The tree log does not exist for id ")))
-    assert snapshot(sql) == before
+    check = SoftChecks()
+    for name, method, template, specific in ID_ENDPOINTS:
+        kw = {"json": {"reason": "x"}} if method == "PATCH" else {}
+
+        def one():
+            r = ts.request(method, template % bad, as_="admin", **kw)
+            assert_problem(r, 404, lambda d: d == DEFAULT_404 or d == specific or (
+                specific is None and d.startswith("The tree log does not exist for id ")))
+        check(name, one)
+    check("database", guard.check)
+    check.done()
 
 
 # ---------------------------------------------------------------- tree names
 
-def test_over_long_tree_names(ts, sql):
+def test_over_long_tree_names(ts, guard):
     """Names longer than the 64-character column never reach a failing INSERT (no 500)."""
     n65 = uniq("x") + "-" + "n" * 52
     assert len(n65) == 65
+    long = "l" * 300                   # longer than a file name may be
     huge = "h" * 5000
-    before = snapshot(sql)
-    r = ts.put("/trees/" + n65, json={"tree": n65}, as_="admin")
-    assert_problem(r, 400, None)
-    for name in (n65, huge):
-        assert_problem(ts.get("/trees/" + name), 404, "No such tree")
-        assert_problem(ts.get("/v0/trees/" + name), 404, "No such tree")
-        assert_problem(ts.get("/trees/%s/logs" % name), 404, "Could not find the requested tree %s." % name)
-        assert_problem(ts.delete("/trees/" + name, as_="admin"), 404, "No such tree")
-        assert_problem(ts.patch("/trees", json={"trees": [name], "status": "open"}, as_="admin"), 404,
-                       "Could not fetch the following trees: " + name)
-    assert_problem(ts.delete("/trees2", json={"trees": [n65]}, as_="admin"), 404, None)
-    assert snapshot(sql) == before
+    check = SoftChecks()
+    check("put 65", lambda: assert_problem(ts.put("/trees/" + n65, json={"tree": n65}, as_="admin"), 400, None))
+    for name in (n65, long, huge):
+        n = len(name)
+        check("get %d" % n, lambda: assert_problem(ts.get("/trees/" + name), 404, "No such tree"))
+        check("v0 %d" % n, lambda: assert_problem(ts.get("/v0/trees/" + name), 404, "No such tree"))
+        check("logs %d" % n, lambda: assert_problem(ts.get("/trees/%s/logs" % name), 404,
+                                                    "Could not find the requested tree %s." % name))
+        check("delete %d" % n, lambda: assert_problem(ts.delete("/trees/" + name, as_="admin"), 404,
+                                                      "No such tree"))
+        check("patch %d" % n, lambda: assert_problem(
+            ts.patch("/trees", json={"trees": [name], "status": "open"}, as_="admin"), 404,
+            "Could not fetch the following trees: " + name))
+    check("trees2", lambda: assert_problem(ts.delete("/trees2", json={"trees": [n65]}, as_="admin"), 404, None))
+    check("database", guard.check)
+    check.done()
 
 
-def test_invalid_utf8_tree_name_in_path(ts, sql):
+def test_invalid_utf8_tree_name_in_path(ts, guard):
     """%FF is not UTF-8: it can name no tree (and must not reach PostgreSQL as text)."""
-    before = snapshot(sql)
-    assert_problem(ts.get("/trees/%FFab"), 404, "No such tree")
-    assert_problem(ts.get("/v0/trees/%FFab"), 404, "No such tree")
-    assert_problem(ts.get("/trees/%FFab/logs"), 404, lambda d: d.startswith("Could not find the requested tree "))
-    assert_problem(ts.delete("/trees/%FFab", as_="admin"), 404, "No such tree")
-    r = ts.put("/trees/%FFab", json={"tree": "\u00ffab"}, as_="admin")
-    assert_problem(r, 400, None)
-    assert snapshot(sql) == before
+    check = SoftChecks()
+    check("get", lambda: assert_problem(ts.get("/trees/%FFab"), 404, "No such tree"))
+    check("v0", lambda: assert_problem(ts.get("/v0/trees/%FFab"), 404, "No such tree"))
+    check("logs", lambda: assert_problem(ts.get("/trees/%FFab/logs"), 404,
+                                         lambda d: d.startswith("Could not find the requested tree ")))
+    check("delete", lambda: assert_problem(ts.delete("/trees/%FFab", as_="admin"), 404, "No such tree"))
+    check("put", lambda: assert_problem(ts.put("/trees/%FFab", json={"tree": "\u00ffab"}, as_="admin"),
+                                        400, None))
+    check("database", guard.check)
+    check.done()
 
 
-@pytest.mark.parametrize("path", ["/trees/a%2Fb", "/trees/..%2F..%2Fetc%2Fpasswd", "/trees/%2e%2e",
-                                  "/trees/a%00b", "/trees/%", "/trees/a%zz"])
-def test_path_tricks_are_never_a_server_error(ts, sql, path):
-    before = snapshot(sql)
-    for method in ("GET", "DELETE"):
-        r = ts.request(method, path, as_="admin" if method == "DELETE" else None)
-        assert r.status_code in (400, 403, 404), describe(r)
-    assert snapshot(sql) == before
+def test_path_tricks_are_never_a_server_error(ts, guard):
+    check = SoftChecks()
+    for path in ("/trees/a%2Fb", "/trees/..%2F..%2Fetc%2Fpasswd", "/trees/%2e%2e", "/trees/a%00b",
+                 "/trees/%", "/trees/a%zz", "/trees/a;b", "/trees/a?b=%ff"):
+        for method in ("GET", "DELETE"):
+            def one():
+                r = ts.request(method, path, as_="admin" if method == "DELETE" else None)
+                assert r.status_code in (400, 403, 404), describe(r)
+            check("%s %s" % (method, path), one)
+    check("database", guard.check)
+    check.done()
 
 
-def test_put_name_with_spaces_and_unicode_round_trips(ts):
+def test_put_name_with_spaces_and_unicode_round_trips(ts, guard):
     name = uniq("my tree \u00e9")
     r = ts.put("/trees/" + quote(name), json={"tree": name}, as_="admin")
+    guard.rebase()
     assert r.status_code == 201, describe(r)
     assert ts.get("/trees/" + quote(name)).json()["result"]["tree"] == name

@@ -242,6 +242,56 @@ def snapshot(sql):
     return {t: jsonlib.loads(v) for t, v in zip(TABLES, row)}
 
 
+def snapshot_diff(before, after):
+    """Readable difference of two snapshots ("" when equal)."""
+    out = []
+    for t in TABLES:
+        a = {jsonlib.dumps(r, sort_keys=True) for r in before[t]}
+        b = {jsonlib.dumps(r, sort_keys=True) for r in after[t]}
+        out += ["%s -%s" % (t, r) for r in sorted(a - b)]
+        out += ["%s +%s" % (t, r) for r in sorted(b - a)]
+    return "\n".join(out)
+
+
+def assert_unchanged(sql, before):
+    after = snapshot(sql)
+    assert after == before, "the database changed:\n" + snapshot_diff(before, after)[:3000]
+
+
+class DbGuard:
+    """One snapshot per check: compares the database with the state at the previous check (or
+    rebase()) and moves the baseline on, so that only the request that wrote fails."""
+
+    def __init__(self, sql):
+        self.sql = sql
+        self.base = snapshot(sql)
+
+    def rebase(self):
+        self.base = snapshot(self.sql)
+
+    def check(self):
+        before, self.base = self.base, snapshot(self.sql)
+        assert self.base == before, "the database changed:\n" + snapshot_diff(before, self.base)[:3000]
+
+
+class SoftChecks:
+    """Run several checks, report every failure at the end."""
+
+    def __init__(self):
+        self.errors = []
+
+    def __call__(self, label, fn, *args, **kw):
+        try:
+            return fn(*args, **kw)
+        except AssertionError as e:
+            self.errors.append("[%s] %s" % (label, str(e).split("\nassert ")[0][:1500]))
+        except Exception as e:  # noqa: B902 - a connection error is a failure of that check
+            self.errors.append("[%s] %r" % (label, e))
+
+    def done(self):
+        assert not self.errors, "%d check(s) failed:\n%s" % (len(self.errors), "\n".join(self.errors))
+
+
 def log_rows(sql, tree):
     """[(id, status, reason, tags(list), who)] of TREE's log rows, by id."""
     return [(int(i), st, rs, jsonlib.loads(tg), who) for i, st, rs, tg, who in
