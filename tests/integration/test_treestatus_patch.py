@@ -191,6 +191,27 @@ def test_motd_only_is_not_logged(ts, sql):
     assert sql("SELECT message_of_the_day FROM releng_treestatus_trees WHERE tree = %s", t) == [("",)]
 
 
+def test_closing_without_reason_logs_the_current_reason(ts, sql):
+    """D5: closing needs tags, not a reason; D3: the log gets the tree's reason."""
+    t = uniq("tree")
+    ts.create_tree(t, reason="all good")
+    r = ts.patch("/trees", json={"trees": [t], "status": "closed", "tags": ["infra"]}, as_="sheriff")
+    assert_json(r, 200, [{"tree": t, "status": "closed", "reason": None, "message_of_the_day": None}])
+    rows = log_rows(sql, t)
+    assert [(s, rs, tg) for _, s, rs, tg, _ in rows] == [("closed", "all good", ["infra"])]
+    assert ts.tree(t) == combined(t, status="closed", reason="all good", tags=["infra"], log_id=rows[0][0])
+
+
+def test_empty_string_tag_when_not_closing(ts):
+    """The RS/SA UI sends tags [""] for a non-closing update: accepted and stored as sent."""
+    t = uniq("tree")
+    ts.create_tree(t)
+    ts.update([t], status="approval required", reason="merge day", tags=[""])
+    got = ts.tree(t)
+    assert (got["status"], got["reason"], got["tags"]) == ("approval required", "merge day", [""])
+    assert ts.logs(t)[0]["tags"] == [""]
+
+
 def test_tags_only_is_not_logged(ts, sql):
     """Catalogue 59."""
     t = uniq("tree")

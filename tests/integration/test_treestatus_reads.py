@@ -247,6 +247,17 @@ def test_logs_limit_and_all_parameter(ts, sql):
     assert [e["id"] for e in ts.get("/trees/%s/logs?format=json" % t).json()["result"]] == newest_first[:5]
 
 
+def test_log_ties_are_broken_by_id(ts, sql):
+    """D2/D16: equal timestamps -> the higher id is newer (list order and displayed state)."""
+    t = uniq("tie")
+    seed_tree(sql, t, status="open", reason="row")
+    ids = [seed_log(sql, t, "2020-01-01 00:00:00", st, "r%d" % i, [])
+           for i, st in enumerate(("closed", "open", "approval required"))]
+    got = ts.get("/trees/%s/logs" % t).json()["result"]
+    assert [e["id"] for e in got] == list(reversed(ids))
+    assert ts.tree(t) == combined(t, status="approval required", reason="r2", log_id=ids[2])
+
+
 def test_logs_of_unknown_tree(ts):
     """Catalogue 11."""
     t = uniq("NOSUCH")
