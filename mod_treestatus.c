@@ -42,7 +42,7 @@ static const svc_default_role_t ts_roles[] = {
 };
 
 static svc_app_t ts_app = {
-    &ts_mod, ts_routes, "treestatus", "treestatus-cache", 4096, 4194304, NULL, NULL, NULL,
+    &ts_mod, ts_routes, TS_HANDLER_NAME, "treestatus-cache", 4096, 4194304, NULL, NULL, NULL,
     "project:releng:services/treestatus/", HTTP_FORBIDDEN, NULL, ts_roles
 };
 
@@ -137,6 +137,7 @@ static void ts_register_hooks(apr_pool_t *p)
     (void)p;
     svc_aplog_init(&treestatus_module.module_index, "TS");
     ts_register_svc_hooks();
+    ts_register_nofs_hooks();
     ap_hook_pre_config(ts_reset_settings, NULL, NULL, APR_HOOK_MIDDLE);
 }
 

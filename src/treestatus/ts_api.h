@@ -12,6 +12,13 @@
 #define TS_DEFAULT_CACHE_MAX_AGE apr_time_from_sec(1)
 apr_interval_time_t ts_cache_max_age(void);
 
+/* The SetHandler name of the API. */
+#define TS_HANDLER_NAME "treestatus"
+
+/* ts_nofs.c: for register_hooks; the API's URIs skip httpd's mapping onto
+ * files. */
+void ts_register_nofs_hooks(void);
+
 /* ---- ts_cache.c: rendered documents keyed by generation */
 
 /* The current generation: the shared stamp when it was checked within the
