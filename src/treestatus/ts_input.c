@@ -91,6 +91,7 @@ const char *ts_update_parse(apr_pool_t *p, json_t *body, ts_update_t *u)
     if (err) {
         return err;
     }
+    u->body = body;
     u->trees = dedupe(p, json_object_get(body, "trees"));
     if (u->trees->nelts == 0) {
         return "trees must not be empty";
@@ -106,9 +107,6 @@ const char *ts_update_parse(apr_pool_t *p, json_t *body, ts_update_t *u)
 
 const char *ts_update_check(apr_pool_t *p, const ts_update_t *u)
 {
-    json_t *probe;
-    const char *err;
-
     if (u->status && !strcmp(u->status, "closed")
         && (!u->tags || json_array_size(u->tags) == 0)) {
         return "Tags are required when closing a tree.";
@@ -116,12 +114,7 @@ const char *ts_update_check(apr_pool_t *p, const ts_update_t *u)
     if (u->remember && (!u->status || !u->reason || !u->tags)) {
         return "Must specify status, reason and tags to remember the change.";
     }
-    if (!u->status) {
-        return NULL;
-    }
-    probe = svc_json_own(p, json_pack("{s:s}", "status", u->status));
-    err = enum_check(p, probe, "status", ts_statuses);
-    return err;
+    return enum_check(p, u->body, "status", ts_statuses);
 }
 
 const char *ts_new_tree_parse(apr_pool_t *p, json_t *body, const char *url_tree,

@@ -19,6 +19,7 @@ extern const char *const ts_categories[];
 /* PATCH /trees. Strings and tags are borrowed from the body; JSON null is
  * treated as absent (NULL), as upstream's `is not None` did. */
 typedef struct {
+    const json_t *body;          /* the request (for messages quoting it) */
     apr_array_header_t *trees;   /* const char *: de-duplicated, request order */
     const char *status;
     const char *reason;
