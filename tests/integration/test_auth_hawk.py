@@ -364,11 +364,16 @@ def test_payload_hash_is_checked_where_the_body_is_read(module, httpd_control, n
     httpd_control.set_extra_conf(module.conf("HawkClient %s %s %s" % (WRITER + (scope,))))
     ct = {"Content-Type": "application/json"}
     tampered = body.replace(b"svc", b"SVC")
-    good = [tooltool_header(tooltool_client, creds(WRITER), url, data=body, method=method),
-            node.hawk(url, method, *WRITER, payload=body.decode(), contentType="application/json")]
+    good = [(tooltool_header(tooltool_client, creds(WRITER), url, data=body, method=method), ct),
+            (node.hawk(url, method, *WRITER, payload=body.decode(),
+                       contentType="application/json"), ct),
+            # the hash covers the media type without its parameters
+            (node.hawk(url, method, *WRITER, payload=body.decode(),
+                       contentType="application/json; charset=utf-8"),
+             {"Content-Type": "Application/JSON; charset=utf-8"})]
     # the signed body: whatever the endpoint answers, it is not an authentication failure
-    for header in good:
-        r = send(url, header, ct, method=method, data=body)
+    for header, headers in good:
+        r = send(url, header, headers, method=method, data=body)
         assert r.status_code != 401, r.text
     # another body under the same header (a fresh nonce each time, so not a replay)
     bad = [tooltool_header(tooltool_client, creds(WRITER), url, data=body, method=method),
