@@ -208,23 +208,32 @@ static apr_dbd_prepared_t *lookup(svc_db_t *db, const char *label)
     return apr_hash_get(db->prepared, label, APR_HASH_KEY_STRING);
 }
 
+/* Rows are fetched by number (1..ntuples): the pgsql driver frees the
+ * PGresult, names and values included, as soon as get_row is asked for the
+ * row past the last one, but keeps it until the pool is cleared when rows
+ * are addressed directly. So the strings can be used in place, no copies. */
 static int copy_rows(svc_db_t *db, apr_dbd_results_t *res, svc_db_rows_t **out)
 {
     svc_db_rows_t *rs = apr_pcalloc(db->pool, sizeof(*rs));
-    apr_dbd_row_t *row = NULL;
     int ntuples = apr_dbd_num_tuples(db->driver, res);
-    int c, r = 0;
+    int c, r;
 
     rs->ncols = apr_dbd_num_cols(db->driver, res);
     rs->names = apr_pcalloc(db->pool, sizeof(char *) * (rs->ncols + 1));
     for (c = 0; c < rs->ncols; c++) {
         rs->names[c] = apr_dbd_get_name(db->driver, res, c);
     }
-    rs->cells = apr_pcalloc(db->pool,
-                            sizeof(char *) * ((ntuples > 0 ? ntuples : 0) * rs->ncols + 1));
-    /* read to -1: stopping early would leave the row unreleased */
-    while (apr_dbd_get_row(db->driver, db->pool, res, &row, -1) == 0) {
-        for (c = 0; c < rs->ncols && r < ntuples; c++) {
+    if (ntuples < 0) {
+        ntuples = 0;
+    }
+    rs->cells = apr_pcalloc(db->pool, sizeof(char *) * (ntuples * rs->ncols + 1));
+    for (r = 0; r < ntuples; r++) {
+        apr_dbd_row_t *row = NULL;
+
+        if (apr_dbd_get_row(db->driver, db->pool, res, &row, r + 1) != 0) {
+            break;
+        }
+        for (c = 0; c < rs->ncols; c++) {
             const char *v = NULL;
             if (apr_dbd_datum_get(db->driver, row, c, APR_DBD_TYPE_STRING,
                                   &v) != APR_SUCCESS) {
@@ -232,9 +241,8 @@ static int copy_rows(svc_db_t *db, apr_dbd_results_t *res, svc_db_rows_t **out)
             }
             rs->cells[r * rs->ncols + c] = v;
         }
-        r++;
     }
-    rs->nrows = r < ntuples ? r : ntuples;
+    rs->nrows = r;
     *out = rs;
     return SVC_DB_OK;
 }
