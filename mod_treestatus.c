@@ -137,7 +137,6 @@ static void ts_register_hooks(apr_pool_t *p)
     (void)p;
     svc_aplog_init(&treestatus_module.module_index, "TS");
     ts_register_svc_hooks();
-    ts_register_nofs_hooks();
     ap_hook_pre_config(ts_reset_settings, NULL, NULL, APR_HOOK_MIDDLE);
 }
 

@@ -2,6 +2,8 @@
 #include "http_config.h"
 #include "http_core.h"
 #include "http_log.h"
+#include "http_request.h"
+#include "ap_expr.h"
 #include "apr_strings.h"
 #include <jansson.h>
 #include "svc_auth.h"
@@ -120,4 +122,37 @@ int svc_module_handler(svc_app_t *app, request_rec *r, const svc_loc_t *loc,
         return DECLINED;
     }
     return svc_dispatch(r, app, effective_loc(r, loc), cfg);
+}
+
+/* The APIs' URIs name no files: httpd's translation of them into a path under
+ * DocumentRoot and its directory walk are skipped, as mod_proxy does. Without
+ * this a URI longer than a file name may be (a 5000-character tree name)
+ * fails in core's translate_name with "File name too long" (AH00127, an
+ * [error] line) and an HTML 403 before the module can answer, and every
+ * request pays for stat() calls it does not need. translate_name runs after
+ * httpd's first <Location> walk, so the request's SetHandler is known there
+ * (hook LAST: mod_alias and mod_rewrite get their say first); map_to_storage
+ * then sees a note. */
+int svc_module_translate(svc_app_t *app, request_rec *r)
+{
+    core_dir_config *cd = ap_get_core_module_config(r->per_dir_config);
+    const char *err = NULL, *handler;
+
+    if (!cd || !cd->expr_handler) {
+        return DECLINED;
+    }
+    handler = ap_expr_str_exec(r, cd->expr_handler, &err);
+    if (err || !handler || strcasecmp(handler, app->handler_name)) {
+        return DECLINED;
+    }
+    apr_table_setn(r->notes, "svc-nofs", app->handler_name);
+    r->filename = apr_pstrcat(r->pool, app->handler_name, ":", r->uri, NULL);
+    return OK;
+}
+
+int svc_module_map_to_storage(svc_app_t *app, request_rec *r)
+{
+    const char *owner = apr_table_get(r->notes, "svc-nofs");
+
+    return owner && !strcmp(owner, app->handler_name) ? OK : DECLINED;
 }

@@ -7,6 +7,7 @@
 
 #include "httpd.h"
 #include "http_config.h"
+#include "http_request.h"
 #include "svc_cache.h"
 #include "svc_req.h"
 
@@ -20,6 +21,10 @@ void svc_module_pre_config(svc_app_t *app, apr_pool_t *pconf);
 int svc_module_post_config(svc_app_t *app, apr_pool_t *pconf, apr_pool_t *ptemp,
                            server_rec *s);
 void svc_module_child_init(svc_app_t *app, apr_pool_t *p, server_rec *s);
+
+/* translate_name / map_to_storage: no filesystem mapping for our URIs. */
+int svc_module_translate(svc_app_t *app, request_rec *r);
+int svc_module_map_to_storage(svc_app_t *app, request_rec *r);
 
 /* The handler: `loc` is the svc_loc_t embedded in the module's dir config. */
 int svc_module_handler(svc_app_t *app, request_rec *r, const svc_loc_t *loc,
@@ -54,8 +59,19 @@ int svc_module_handler(svc_app_t *app, request_rec *r, const svc_loc_t *loc,
         dir_type *c = ap_get_module_config(r->per_dir_config, &modrec);      \
         return svc_module_handler(&app, r, (const svc_loc_t *)c, c);          \
     }                                                                         \
+    static int pfx##_translate(request_rec *r)                                \
+    {                                                                         \
+        return svc_module_translate(&app, r);                                 \
+    }                                                                         \
+    static int pfx##_map_to_storage(request_rec *r)                           \
+    {                                                                         \
+        return svc_module_map_to_storage(&app, r);                            \
+    }                                                                         \
     static void pfx##_register_svc_hooks(void)                                \
     {                                                                         \
+        ap_hook_translate_name(pfx##_translate, NULL, NULL, APR_HOOK_LAST);   \
+        ap_hook_map_to_storage(pfx##_map_to_storage, NULL, NULL,              \
+                               APR_HOOK_FIRST);                               \
         ap_hook_pre_config(pfx##_pre_config, NULL, NULL, APR_HOOK_MIDDLE);    \
         ap_hook_post_config(pfx##_post_config, NULL, NULL, APR_HOOK_MIDDLE);  \
         ap_hook_child_init(pfx##_child_init, NULL, NULL, APR_HOOK_MIDDLE);    \

@@ -15,9 +15,6 @@ apr_interval_time_t ts_cache_max_age(void);
 /* The SetHandler name of the API. */
 #define TS_HANDLER_NAME "treestatus"
 
-/* ts_nofs.c: for register_hooks; the API's URIs skip httpd's mapping onto
- * files. */
-void ts_register_nofs_hooks(void);
 
 /* ---- ts_cache.c: rendered documents keyed by generation */
 
