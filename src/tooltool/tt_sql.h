@@ -1,4 +1,5 @@
-/* The tooltool statement table (registered with mod_dbd). */
+/* The tooltool statement table (registered with mod_dbd by
+ * `TooltoolDatabase On`); SQL and labels in tt_sql.c. */
 #ifndef TT_SQL_H
 #define TT_SQL_H
 

@@ -1,0 +1,216 @@
+#include "httpd.h"
+#include "http_config.h"
+#include "ap_mpm.h"
+#include "apr_dbd.h"
+#include "apr_optional.h"
+#include "apr_strings.h"
+#include "mod_dbd.h"
+#include "mod_watchdog.h"
+#include "svc_db.h"
+#include "tt_log.h"
+#include "tt_sql.h"
+#include "tt_sweep.h"
+#include "tt_verify.h"
+
+#define SWEEP_BATCH "1000"           /* pending uploads looked at per run */
+
+typedef struct {
+    server_rec *s;
+    const tt_conf_t *conf;
+} sweep_t;
+
+static APR_OPTIONAL_FN_TYPE(ap_dbd_open) *dbd_open_fn;
+static APR_OPTIONAL_FN_TYPE(ap_dbd_close) *dbd_close_fn;
+
+/* A connection for a few statements: from mod_dbd's pool of this child,
+ * given back right after (close_db). */
+typedef struct {
+    apr_pool_t *pool;
+    ap_dbd_t *dbd;
+    svc_db_t *db;
+} conn_t;
+
+static svc_db_t *open_db(const sweep_t *sw, apr_pool_t *parent, conn_t *c)
+{
+    apr_pool_create(&c->pool, parent);
+    c->dbd = dbd_open_fn(c->pool, sw->s);
+    if (!c->dbd) {
+        apr_pool_destroy(c->pool);
+        c->db = NULL;
+        return NULL;
+    }
+    /* log context NULL: svc_db logs to the server log, there is no request */
+    c->db = svc_db_make(c->pool, c->dbd->driver, c->dbd->handle,
+                        c->dbd->prepared, c->dbd->pool, tt_statements, NULL);
+    return c->db;
+}
+
+static void close_db(const sweep_t *sw, conn_t *c)
+{
+    if (c->db) {
+        /* close first: a once-only connection's pool is a child of c->pool */
+        dbd_close_fn(sw->s, c->dbd);
+        apr_pool_destroy(c->pool);
+        c->db = NULL;
+    }
+}
+
+static int stopping(void)
+{
+    int state = AP_MPMQ_RUNNING;
+
+    return ap_mpm_query(AP_MPMQ_MPM_STATE, &state) != APR_SUCCESS
+        || state == AP_MPMQ_STOPPING;
+}
+
+static tt_pending_t *copy_pending(apr_pool_t *p, const tt_pending_t *in)
+{
+    tt_pending_t *out = apr_pmemdup(p, in, sizeof(*in));
+
+    out->file_id = apr_pstrdup(p, in->file_id);
+    out->digest = apr_pstrdup(p, in->digest);
+    out->region = apr_pstrdup(p, in->region);
+    out->expires_key = apr_pstrdup(p, in->expires_key);
+    return out;
+}
+
+/* The expired pending uploads, copied out of the connection's pool. */
+static apr_array_header_t *list_expired(const sweep_t *sw, apr_pool_t *p,
+                                        apr_time_t now)
+{
+    apr_array_header_t *out = NULL;
+    svc_db_rows_t *rows;
+    conn_t c;
+    int i;
+
+    if (!open_db(sw, p, &c)) {
+        svc_log_s(sw->s, SVC_LOG_INFO, 0, TTLOGNO(01018), "sweeper: no "
+                  "database connection, trying again next run");
+        return NULL;
+    }
+    if (svc_db_select(c.db, "tt_pending_expired",
+                      SVC_DB_ARGS(apr_psprintf(p, "%" APR_INT64_T_FMT,
+                                               apr_time_sec(now)),
+                                  SWEEP_BATCH), &rows) == SVC_DB_OK) {
+        out = apr_array_make(p, rows->nrows + 1, sizeof(tt_pending_t *));
+        for (i = 0; i < rows->nrows; i++) {
+            tt_pending_t pu;
+            if (tt_pending_from_row(rows, i, &pu)) {
+                APR_ARRAY_PUSH(out, tt_pending_t *) = copy_pending(p, &pu);
+            }
+        }
+    }
+    close_db(sw, &c);
+    return out;
+}
+
+static void sweep_one(const sweep_t *sw, apr_pool_t *p, const tt_pending_t *pu)
+{
+    const tt_region_t *rg = tt_conf_region(sw->conf, pu->region);
+    tt_pu_action action = tt_verify_decide(pu, apr_time_now(),
+                                           sw->conf->abandon_after, rg);
+    tt_io_t io = {p, {sw->s, SVC_LOG_SERVER}, NULL};
+    tt_obj_result res = TT_OBJ_MISSING;
+    const char *why = NULL;
+    conn_t c;
+
+    if (action == TT_PU_WAIT) {
+        return;
+    }
+    if (action == TT_PU_CHECK) {
+        /* no connection held while the object is read: it may be GiBs */
+        res = tt_verify_object(rg, &io, pu->digest, pu->size, -1, &why);
+        if (res != TT_OBJ_VALID && res != TT_OBJ_INVALID) {
+            return; /* not there yet, or the store failed: next run */
+        }
+    }
+    if (!open_db(sw, p, &c)) {
+        return;
+    }
+    if (action == TT_PU_CHECK) {
+        tt_verify_record(c.db, pu, res, why, rg, &io);
+    }
+    else {
+        tt_verify_drop(c.db, pu, action, &io);
+    }
+    close_db(sw, &c);
+}
+
+static void sweep(const sweep_t *sw, apr_pool_t *p)
+{
+    apr_array_header_t *list = list_expired(sw, p, apr_time_now());
+    apr_pool_t *item;
+    int i;
+
+    if (!list) {
+        return;
+    }
+    apr_pool_create(&item, p);
+    for (i = 0; i < list->nelts && !stopping(); i++) {
+        sweep_one(sw, item, APR_ARRAY_IDX(list, i, tt_pending_t *));
+        apr_pool_clear(item); /* flat memory over a long run */
+    }
+    apr_pool_destroy(item);
+    if (list->nelts) {
+        svc_log_s(sw->s, SVC_LOG_DEBUG, 0, TTLOGNO(01019), "sweeper: looked "
+                  "at %d expired pending upload(s)", list->nelts);
+    }
+}
+
+static apr_status_t sweep_callback(int state, void *data, apr_pool_t *pool)
+{
+    if (state == AP_WATCHDOG_STATE_RUNNING) {
+        sweep(data, pool);
+    }
+    /* anything else would stop mod_watchdog from calling us again */
+    return APR_SUCCESS;
+}
+
+void tt_sweep_register(apr_pool_t *pconf, server_rec *s, const tt_conf_t *conf)
+{
+    APR_OPTIONAL_FN_TYPE(ap_watchdog_get_instance) *get_instance;
+    APR_OPTIONAL_FN_TYPE(ap_watchdog_register_callback) *register_callback;
+    ap_watchdog_t *wd;
+    sweep_t *sw;
+    apr_status_t rv;
+
+    if (conf->sweep_interval == 0 || conf->regions->nelts == 0) {
+        /* without regions this server does not serve tooltool storage:
+         * sweeping would only drop other servers' pending uploads */
+        svc_log_s(s, SVC_LOG_DEBUG, 0, TTLOGNO(01020), "tooltool sweeper "
+                  "off (%s)", conf->sweep_interval ? "no TooltoolRegion"
+                                                   : "TooltoolSweepInterval 0");
+        return;
+    }
+    get_instance = APR_RETRIEVE_OPTIONAL_FN(ap_watchdog_get_instance);
+    register_callback = APR_RETRIEVE_OPTIONAL_FN(ap_watchdog_register_callback);
+    dbd_open_fn = APR_RETRIEVE_OPTIONAL_FN(ap_dbd_open);
+    dbd_close_fn = APR_RETRIEVE_OPTIONAL_FN(ap_dbd_close);
+    if (!get_instance || !register_callback) {
+        svc_log_s(s, SVC_LOG_WARNING, 0, TTLOGNO(01021), "mod_watchdog is not "
+                  "available: no tooltool sweeper, uploads are verified only "
+                  "by GET /upload/complete (objects up to "
+                  "TooltoolVerifyInlineMax bytes)");
+        return;
+    }
+    if (!dbd_open_fn || !dbd_close_fn) {
+        svc_log_s(s, SVC_LOG_WARNING, 0, TTLOGNO(01022), "mod_dbd is not "
+                  "loaded: no tooltool sweeper");
+        return;
+    }
+    /* our own singleton instance: one child sweeps at a time, and a long
+     * hash never delays other modules' watchdog callbacks */
+    rv = get_instance(&wd, "tooltool-sweeper", 0, 1, pconf);
+    if (rv == APR_SUCCESS) {
+        sw = apr_pcalloc(pconf, sizeof(*sw));
+        sw->s = s;
+        sw->conf = conf;
+        rv = register_callback(wd, apr_time_from_sec(conf->sweep_interval), sw,
+                               sweep_callback);
+    }
+    if (rv != APR_SUCCESS) {
+        svc_log_s(s, SVC_LOG_WARNING, rv, TTLOGNO(01023), "cannot register the "
+                  "tooltool sweeper with mod_watchdog: uploads are verified "
+                  "only by GET /upload/complete");
+    }
+}
