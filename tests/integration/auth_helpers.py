@@ -74,11 +74,9 @@ class Mod:
     def __repr__(self):
         return "Mod(%s)" % self.name
 
-    def d(self, text):
-        """A directive line: d("HawkClient a b") -> "TreestatusHawkClient a b"."""
-        return self.prefix + text
-
     def conf(self, *lines):
+        """Directive lines with the module's prefix: conf("HawkClient a b") ->
+        "TreestatusHawkClient a b\n"."""
         return "".join(self.prefix + ln + "\n" for ln in lines)
 
     def get_permissions(self, headers=None, query="", **kw):

@@ -261,17 +261,21 @@ def attr(header, name):
 
 def test_replay_is_refused_across_connections(alice, node, tooltool_client):
     url = alice.permissions_url
-    for header in (node.hawk(url, "GET", *ALICE), tooltool_header(tooltool_client, creds(), url)):
+    now = int(time.time())
+    spec = dict(kind="hawk", uri=url, method="GET", id=ALICE[0], key=ALICE[1])
+    npm = [h["header"] for h in node.sign_many([
+        spec,
+        # the same nonce with other timestamps: other requests
+        dict(spec, timestamp=now - 1, nonce="fixed1"), dict(spec, timestamp=now - 2,
+                                                             nonce="fixed1")])]
+    for header in (npm[0], tooltool_header(tooltool_client, creds(), url)):
         alice.assert_permissions(send(url, header), ALICE[0], ALICE_PERMS)
         # each requests.request opens a new connection: other children and threads
         for i in range(6):
             alice.assert_hawk_401(send(url, header, header_name=("Authorization",
                                                                   "Authentication")[i % 2]),
                                   "replayed request (nonce already used)")
-    # the same nonce with another timestamp is another request
-    now = int(time.time())
-    for ts in (now - 1, now - 2):
-        header = node.hawk(url, "GET", *ALICE, timestamp=ts, nonce="fixed1")
+    for header in npm[1:]:
         alice.assert_permissions(send(url, header), ALICE[0], ALICE_PERMS)
 
 
@@ -364,20 +368,21 @@ def test_payload_hash_is_checked_where_the_body_is_read(module, httpd_control, n
     httpd_control.set_extra_conf(module.conf("HawkClient %s %s %s" % (WRITER + (scope,))))
     ct = {"Content-Type": "application/json"}
     tampered = body.replace(b"svc", b"SVC")
+    spec = dict(kind="hawk", uri=url, method=method, id=WRITER[0], key=WRITER[1],
+                payload=body.decode(), contentType="application/json")
+    npm = [h["header"] for h in node.sign_many([
+        spec, spec, spec,
+        # the hash covers the media type without its parameters
+        dict(spec, contentType="application/json; charset=utf-8")])]
     good = [(tooltool_header(tooltool_client, creds(WRITER), url, data=body, method=method), ct),
-            (node.hawk(url, method, *WRITER, payload=body.decode(),
-                       contentType="application/json"), ct),
-            # the hash covers the media type without its parameters
-            (node.hawk(url, method, *WRITER, payload=body.decode(),
-                       contentType="application/json; charset=utf-8"),
-             {"Content-Type": "Application/JSON; charset=utf-8"})]
+            (npm[0], ct), (npm[3], {"Content-Type": "Application/JSON; charset=utf-8"})]
     # the signed body: whatever the endpoint answers, it is not an authentication failure
     for header, headers in good:
         r = send(url, header, headers, method=method, data=body)
         assert r.status_code != 401, r.text
     # another body under the same header (a fresh nonce each time, so not a replay)
     bad = [tooltool_header(tooltool_client, creds(WRITER), url, data=body, method=method),
-           node.hawk(url, method, *WRITER, payload=body.decode(), contentType="application/json")]
+           npm[1], npm[2]]
     for header in bad:
         r = send(url, header, ct, method=method, data=tampered)
         module.assert_hawk_401(r, "the payload hash does not match the body")
