@@ -13,7 +13,7 @@ from urllib.parse import urlsplit
 import pytest
 
 pytest.register_assert_rewrite("ts_client")
-from ts_client import (Client, SoftChecks, assert_json, assert_problem, describe, max_id, snapshot,
+from ts_client import (Client, SoftChecks, assert_json, assert_problem, describe, snapshot,
                        snapshot_diff, uniq)
 
 pytest_plugins = ["ts_client"]   # the `ts` fixture
@@ -27,8 +27,17 @@ ALLOWED = {
 }
 
 
+_MISSING = {}
+
+
 def _missing_ids(sql):
-    return (max_id(sql, "releng_treestatus_changes") + 1000, max_id(sql, "releng_treestatus_log") + 1000)
+    """(change id, log id) that do not exist: far above the largest ids when first asked (this
+    module creates only a handful of rows)."""
+    if not _MISSING:
+        (row,) = sql("SELECT (SELECT coalesce(max(id), 0) FROM releng_treestatus_changes), "
+                     "(SELECT coalesce(max(id), 0) FROM releng_treestatus_log)")
+        _MISSING["ids"] = (int(row[0]) + 1000000, int(row[1]) + 1000000)
+    return _MISSING["ids"]
 
 
 # (name, scope, method, path(change_id, log_id, tree), body(tree), status when allowed)

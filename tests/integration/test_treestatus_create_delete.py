@@ -4,8 +4,8 @@ catalogue 31-38; D7, D14, D15, D20)."""
 import pytest
 
 pytest.register_assert_rewrite("ts_client")
-from ts_client import (assert_json, assert_problem, combined, count_logs, ra_stack_seed, snapshot,
-                       uniq)
+from ts_client import (Client, assert_json, assert_problem, combined, count_logs, describe, ra_stack_seed,
+                       run_threads, snapshot, uniq)
 
 pytest_plugins = ["ts_client"]   # the `ts` fixture
 
@@ -214,3 +214,61 @@ def test_64_character_name_is_accepted(ts):
     ts.create_tree(t)
     assert ts.tree(t) == combined(t)
     assert_json(ts.delete("/trees/" + t, as_="admin"), 200, {"removed": t})
+
+
+def test_concurrent_creation_of_one_name(ts, ts_url, sql):
+    """Racing PUTs of one new name: exactly one 201, the others "Tree already exists." (a
+    unique violation must not become a 500)."""
+    t = uniq("race")
+
+    def put(i):
+        return Client(ts_url, keepalive=False).put(
+            "/trees/" + t, json={"tree": t, "reason": "r%d" % i}, as_="admin")
+
+    results = run_threads(8, put)
+    codes = []
+    for res in results:
+        assert not isinstance(res, BaseException), repr(res)
+        codes.append(res.status_code)
+        if res.status_code != 201:
+            assert_problem(res, 400, "Tree already exists.")
+    assert codes.count(201) == 1, codes
+    assert sql("SELECT count(*) FROM releng_treestatus_trees WHERE tree = %s", t) == [("1",)]
+
+
+def test_concurrent_deletion_of_one_tree(ts, ts_url, sql):
+    t = uniq("race")
+    ts.create_tree(t)
+    ts.update([t], status="closed", reason="r", tags=["x"], remember=True)
+
+    def delete(i):
+        c = Client(ts_url, keepalive=False)
+        if i % 2:
+            return c.delete("/trees/" + t, as_="admin")
+        return c.delete("/trees2", json={"trees": [t]}, as_="admin")
+
+    results = run_threads(8, delete)
+    codes = []
+    for res in results:
+        assert not isinstance(res, BaseException), repr(res)
+        codes.append(res.status_code)
+        if res.status_code != 200:
+            assert_problem(res, 404, None)
+    assert codes.count(200) == 1, codes
+    assert count_logs(sql, t) == 0
+    assert ts.stack_for([t]) == []
+
+
+def test_recreated_tree_is_not_touched_by_an_old_change(ts, sql):
+    """D15: the change-tree rows go with the deleted tree, so restoring an old change never
+    reverts a new tree that happens to have the same name."""
+    t = uniq("phoenix")
+    ts.create_tree(t, reason="first life")
+    ts.update([t], status="closed", reason="bustage", tags=["x"], remember=True)
+    (e,) = ts.stack_for([t])
+    ts.delete("/trees/" + t, as_="admin")
+    ts.create_tree(t, status="approval required", reason="second life")
+    r = ts.delete("/stack/%d?revert=1" % e["id"], as_="sheriff")
+    assert r.status_code in (200, 404), describe(r)
+    assert ts.tree(t) == combined(t, status="approval required", reason="second life")
+    assert count_logs(sql, t) == 0

@@ -401,3 +401,55 @@ def test_concurrent_patches_to_one_tree_are_each_logged_once(ts, sql, ts_url):
     got = ts.tree(t)
     assert (got["log_id"], got["reason"], got["status"]) == (
         logs[0]["id"], logs[0]["reason"], logs[0]["status"])
+
+
+def test_concurrent_multi_tree_updates_in_any_order(ts, sql, ts_url):
+    """Writers naming the same trees in different orders neither deadlock nor fail; each tree
+    gets one log row per request."""
+    u = uniq("x").split("-")[1]
+    names = ["d%d-%s" % (i, u) for i in range(5)]
+    for n in names:
+        ts.create_tree(n)
+    n_threads = 8
+
+    def write(i):
+        order = names[i % 5:] + names[:i % 5]
+        if i % 2:
+            order.reverse()
+        return Client(ts_url, keepalive=False).patch(
+            "/trees", json={"trees": order, "status": "closed", "reason": "r%d" % i, "tags": ["x"],
+                            "remember": True}, as_="sheriff")
+
+    results = run_threads(n_threads, write)
+    for res in results:
+        assert not isinstance(res, BaseException), repr(res)
+        assert res.status_code == 200, describe(res)
+        assert [x["tree"] for x in res.json()] == sorted(names, reverse=True)
+    for n in names:
+        assert count_logs(sql, n) == n_threads
+    entries = ts.stack_for(names)
+    assert len(entries) == n_threads
+    for e in entries:
+        assert [x["tree"] for x in e["trees"]] == sorted(names, reverse=True)
+
+
+def test_patch_racing_a_delete_is_never_a_server_error(ts, ts_url, sql):
+    """A PATCH of a tree being deleted at the same time: 200 or 404, never a 5xx, and no log
+    row survives the tree."""
+    for round_ in range(3):
+        t = uniq("doomed")
+        ts.create_tree(t)
+
+        def act(i):
+            c = Client(ts_url, keepalive=False)
+            if i == 0:
+                return c.delete("/trees/" + t, as_="admin")
+            return c.patch("/trees", json={"trees": [t], "status": "open", "reason": "r%d" % i},
+                           as_="sheriff")
+
+        results = run_threads(6, act)
+        for res in results:
+            assert not isinstance(res, BaseException), repr(res)
+            assert res.status_code in (200, 404), describe(res)
+        assert results[0].status_code == 200, describe(results[0])
+        assert count_logs(sql, t) == 0, "log rows of a deleted tree"

@@ -16,9 +16,11 @@ pytest_plugins = ["ts_client"]   # the `ts` fixture
 
 # What mod_dbd / the module may log while PostgreSQL is down (and nothing else).
 DB_DOWN_LOG = (
-    r"\[dbd:error\] .*AH00629: Can't connect to pgsql: ",
-    r"\[dbd:error\] .*AH00633: failed to initialise",
-    r"\[treestatus:error\] .*TS\d+: .*(database|statement|connection)",
+    r"\[dbd:error\] .*AH00629: Can't connect to pgsql: connection to server at \"127\.0\.0\.1\", port \d+ "
+    r"failed: Connection refused",
+    r"\[dbd:error\] .*AH00639: DBD \[pgsql\] Error: connection to server at \"127\.0\.0\.1\", port \d+ "
+    r"failed: Connection refused",
+    r"\[dbd:error\] .*AH02655: Failed to acquire DBD connection from pool!$",
 )
 
 

@@ -4,8 +4,8 @@ PATCH /stack/{id} (spec 2.11-2.13, 3.3-3.6; catalogue 39-47, 62, 63; D7, D11, D2
 import pytest
 
 pytest.register_assert_rewrite("ts_client")
-from ts_client import (assert_json, assert_problem, combined, count_logs, last_state, max_id,
-                       ra_stack_seed, snapshot, uniq)
+from ts_client import (Client, assert_json, assert_problem, combined, count_logs, last_state, max_id,
+                       ra_stack_seed, run_threads, snapshot, uniq)
 
 pytest_plugins = ["ts_client"]   # the `ts` fixture
 
@@ -262,3 +262,27 @@ def test_worked_example(ts):
     assert (logs[0]["status"], logs[0]["reason"], logs[0]["tags"]) == ("open", "", [])
     assert ts.tree(t) == combined(t, category="development", log_id=logs[0]["id"])
     assert ts.stack_for([t]) == []
+
+
+@pytest.mark.parametrize("how", ["/stack/%d?revert=1", "/stack2/restore/%d"])
+def test_concurrent_restores_of_one_change(ts, ts_url, sql, how):
+    """Racing restores of one change: one 200, the others 404, and the restore is logged once."""
+    mc, al, e1, e2 = la_setup(ts)
+    n_before = {t: count_logs(sql, t) for t in (mc, al)}
+
+    def restore(i):
+        return Client(ts_url, keepalive=False).delete(how % e2["id"], as_="sheriff")
+
+    results = run_threads(6, restore)
+    codes = []
+    for res in results:
+        assert not isinstance(res, BaseException), repr(res)
+        codes.append(res.status_code)
+        if res.status_code == 200:
+            assert_json(res, 200, {"id": e2["id"], "reverted": True})
+        else:
+            assert_problem(res, 404, NO_CHANGE)
+    assert codes.count(200) == 1, codes
+    for t in (mc, al):
+        assert count_logs(sql, t) == n_before[t] + 1
+    assert ts.stack_for([mc, al]) == [e1]
