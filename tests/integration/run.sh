@@ -4,14 +4,16 @@
 #   tests/integration/run.sh [PYTEST_ARGS...]   e.g. -x -k treestatus, or test files/node ids
 #                                               (then only those run, not the whole suite)
 #
-# One private PostgreSQL cluster for the whole run; then for each MPM (event, prefork): a fresh
-# database with all migrations, an httpd from scripts/httpd.conf.in on a free loopback port,
+# For each MPM (event, prefork), in parallel (the tests mostly wait on restarts and
+# timers, so two runs share 2 cores well): a private PostgreSQL cluster (each run stops and
+# restarts its own in the outage tests), a database with all migrations, an httpd from scripts/httpd.conf.in on a free loopback port,
 # pytest with SVC_TEST_ENV=<instance JSON> (see conftest.py), httpd stopped, and its error log
 # checked for unexpected lines outside the tests (start-up, between tests, shutdown).
 # Prints each MPM's pytest summary and a final "N passed, M failed" (M counts failures and
 # errors). Exit 0 only if both MPM runs passed with clean logs. Everything is torn down.
 #
-# Environment: SVC_MPMS="event prefork" (which MPMs), SVC_KEEP=1 (keep the scratch dir),
+# Environment: SVC_MPMS="event prefork" (which MPMs), SVC_PARALLEL=0 (one MPM after the
+# other, output live instead of after each run), SVC_KEEP=1 (keep the scratch dir),
 # SVC_PYTEST_TIMEOUT=900 (seconds per MPM run). Every tests/integration/*.conf.in (name order)
 # is rendered (placeholders @SERVER_ROOT@ @STORAGE_DIR@ @REPO@ @MPM@ @PORT@ @PG_PORT@ @DB@
 # @ROOT@) and appended to each instance's extra include (httpd directives for the tests,
@@ -31,7 +33,7 @@ done
 
 WORK=$(mktemp -d /tmp/svc-integration.XXXXXX)
 chmod 755 "$WORK"   # httpd children (nobody) and postgres must traverse it
-PG_DIR=$WORK/pg
+PARALLEL=${SVC_PARALLEL:-1}
 
 log() { printf '[integration] %s\n' "$*"; }
 
@@ -43,10 +45,14 @@ cleanup() {
     while IFS= read -r pidfile; do
         scripts/httpd.sh stop "$(dirname "$pidfile")" >/dev/null
     done < <(find "$WORK" -maxdepth 3 -name httpd.pid 2>/dev/null)
-    scripts/pg.sh stop "$PG_DIR" >/dev/null
-    if [ "$rc" -ne 0 ]; then
-        svc_tail "$PG_DIR/postgresql.log" 20
-    fi
+    local pgdir
+    for pgdir in "$WORK"/*/pg; do
+        [ -d "$pgdir" ] || continue
+        scripts/pg.sh stop "$pgdir" >/dev/null
+        if [ "$rc" -ne 0 ]; then
+            svc_tail "$pgdir/postgresql.log" 20
+        fi
+    done
     if [ "${SVC_KEEP:-}" = 1 ]; then
         log "kept $WORK"
     else
@@ -70,6 +76,10 @@ run_mpm() {
     echo "0 0" >"$d/counts"
     MPM_HTTPD_DIR=$hdir   # global: the EXIT trap runs after this function has returned
     trap on_mpm_exit EXIT
+    PG_DIR=$d/pg
+    PG_PORT=$(svc_free_port)
+    scripts/pg.sh start "$PG_DIR" "$PG_PORT" >/dev/null
+    log "$mpm: PostgreSQL on 127.0.0.1:$PG_PORT ($PG_DIR)"
 
     "${PSQL[@]}" -p "$PG_PORT" -d postgres -c "CREATE DATABASE $db"
     DATABASE_URL=postgres://postgres@127.0.0.1:$PG_PORT/$db scripts/migrate.sh >"$d/migrate.log" 2>&1 ||
@@ -134,13 +144,20 @@ on_mpm_exit() {
 }
 
 t0=$SECONDS
-PG_PORT=$(svc_free_port)
-scripts/pg.sh start "$PG_DIR" "$PG_PORT" >/dev/null
-log "PostgreSQL on 127.0.0.1:$PG_PORT ($PG_DIR)"
-
 failed_mpms=()
+declare -A pids=()
 for mpm in "${MPMS[@]}"; do
     case $mpm in event | prefork) ;; *) svc_die "SVC_MPMS: unknown MPM '$mpm'" ;; esac
+    mkdir -p "$WORK/$mpm"
+    if [ "$PARALLEL" = 1 ]; then
+        (
+            set -e
+            run_mpm "$mpm" "$@"
+        ) >"$WORK/$mpm/run.log" 2>&1 &
+        pids[$mpm]=$!
+        log "$mpm: started (pid ${pids[$mpm]})"
+        continue
+    fi
     set +e
     (
         set -e
@@ -150,6 +167,18 @@ for mpm in "${MPMS[@]}"; do
     set -e
     [ "$rc" -eq 0 ] || failed_mpms+=("$mpm")
 done
+if [ "$PARALLEL" = 1 ]; then
+    for mpm in "${MPMS[@]}"; do
+        set +e
+        wait "${pids[$mpm]}"
+        rc=$?
+        set -e
+        echo
+        log "---- $mpm run ----"
+        cat "$WORK/$mpm/run.log"
+        [ "$rc" -eq 0 ] || failed_mpms+=("$mpm")
+    done
+fi
 
 total_passed=0 total_failed=0
 echo
