@@ -42,6 +42,9 @@ def test_etag_and_not_modified(ts, template):
     assert ts.get(path, headers={"If-None-Match": '"something-else"'}).status_code == 200
     assert ts.get(path, headers={"If-None-Match": '"something-else", %s' % etag}).status_code == 304
     assert ts.head(path, headers={"If-None-Match": etag}).status_code == 304
+    # RFC 9110: If-None-Match uses the weak comparison, and "*" matches any representation
+    assert ts.get(path, headers={"If-None-Match": "W/" + etag}).status_code == 304
+    assert ts.get(path, headers={"If-None-Match": "*"}).status_code == 304
     again = ts.get(path, fresh=True)
     if again.headers.get("ETag") == etag:
         assert again.content == r.content, "same ETag for different bodies"

@@ -1,11 +1,13 @@
 """TreeStatus PUT /trees/{t}, DELETE /trees/{t}, DELETE /trees2 (spec 2.4, 2.9, 2.10;
 catalogue 31-38; D7, D14, D15, D20)."""
 
+from urllib.parse import quote
+
 import pytest
 
 pytest.register_assert_rewrite("ts_client")
-from ts_client import (Client, assert_json, assert_problem, combined, count_logs, describe, ra_stack_seed,
-                       run_threads, snapshot, uniq)
+from ts_client import (Client, SoftChecks, assert_json, assert_problem, combined, count_logs, describe,
+                       ra_stack_seed, run_threads, snapshot, uniq)
 
 pytest_plugins = ["ts_client"]   # the `ts` fixture
 
@@ -272,3 +274,26 @@ def test_recreated_tree_is_not_touched_by_an_old_change(ts, sql):
     assert r.status_code in (200, 404), describe(r)
     assert ts.tree(t) == combined(t, status="approval required", reason="second life")
     assert count_logs(sql, t) == 0
+
+
+def test_names_with_special_characters_round_trip(ts, sql):
+    """Quotes, backslashes, %, ?, #, spaces, control and non-ASCII characters in a name are
+    decoded from the path once, stored as sent and escaped in every JSON document."""
+    check = SoftChecks()
+    for raw in ['a"b\\c', "a%b", "a?b", "a#b", "a b", "a\nb", "a\u2028b", "\u00e9\u6f22", "..x"]:
+        t = raw + uniq("")
+
+        def one():
+            path = "/trees/" + quote(t, safe="")
+            assert_json(ts.put(path, json={"tree": t}, as_="admin"), 201)
+            assert ts.get(path).json() == {"result": combined(t)}
+            ts.update([t], status="closed", reason="r", tags=["x"], remember=True)
+            assert ts.all_trees()[t]["reason"] == "r"
+            assert [x["tree"] for x in ts.logs(t)] == [t]
+            assert [x["tree"] for x in ts.stack_for([t])[0]["trees"]] == [t]
+            assert_problem(ts.patch("/trees", json={"trees": [t + "!"]}, as_="admin"), 404,
+                           "Could not fetch the following trees: %s!" % t)
+            assert_json(ts.delete(path, as_="admin"), 200, {"removed": t})
+            assert sql("SELECT count(*) FROM releng_treestatus_trees WHERE tree = %s", t) == [("0",)]
+        check(repr(raw), one)
+    check.done()

@@ -227,6 +227,24 @@ def test_patch_stack_partial_and_cache(ts):
     assert ts.stack_for([t]) == [n]
 
 
+def test_patch_stack_empty_values_and_several_trees(ts):
+    """D21: PATCH /stack applies keys that are present, empty ones included (unlike PATCH /log),
+    to every tree of the change and to each tree's log."""
+    mc, al, e1, e2 = la_setup(ts)
+    r = ts.patch("/stack/%d" % e2["id"], json={"reason": "", "tags": []}, as_="sheriff")
+    assert_json(r, 200, {"id": e2["id"], "tags": [], "reason": ""})
+    n2, n1 = ts.stack_for([mc, al])
+    assert n1 == e1
+    assert n2["reason"] == ""
+    for x in n2["trees"]:
+        ls = x["last_state"]
+        assert (ls["current_reason"], ls["current_tags"]) == ("", [])
+        log = ts.logs(x["tree"])[0]
+        assert (log["id"], log["reason"], log["tags"], log["status"]) == (ls["current_log_id"], "", [], "closed")
+        got = ts.tree(x["tree"])
+        assert (got["status"], got["reason"], got["tags"]) == ("closed", "", [])
+
+
 # ---------------------------------------------------------------- 3.6: the worked example
 
 def test_worked_example(ts):

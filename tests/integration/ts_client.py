@@ -16,6 +16,7 @@ Test clients (tests/integration/auth.conf.in):
 
 import json as jsonlib
 import re
+from urllib.parse import quote
 import threading
 import time
 import uuid
@@ -121,7 +122,7 @@ class Client:
         body = {"tree": name, "status": status, "reason": reason, "message_of_the_day": motd}
         if category is not None:
             body["category"] = category
-        r = self.put("/trees/" + name, json=body, as_=as_)
+        r = self.put("/trees/" + q(name), json=body, as_=as_)
         assert r.status_code == 201, describe(r)
         return r.json()
 
@@ -132,7 +133,7 @@ class Client:
         return r.json()
 
     def tree(self, name, **kw):
-        r = self.get("/trees/" + name, **kw)
+        r = self.get("/trees/" + q(name), **kw)
         assert r.status_code == 200, describe(r)
         return r.json()["result"]
 
@@ -142,7 +143,7 @@ class Client:
         return r.json()["result"]
 
     def logs(self, name, all_=True):
-        r = self.get("/trees/%s/%s" % (name, "logs_all" if all_ else "logs"))
+        r = self.get("/trees/%s/%s" % (q(name), "logs_all" if all_ else "logs"))
         assert r.status_code == 200, describe(r)
         return r.json()["result"]
 
@@ -162,6 +163,11 @@ def ts(ts_url):
     c = Client(ts_url)
     yield c
     c.close()
+
+
+def q(name):
+    """A tree name as one path segment."""
+    return quote(name, safe="")
 
 
 def describe(r):
