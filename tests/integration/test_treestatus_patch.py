@@ -4,10 +4,12 @@ Writes are signed as test/sheriff unless said otherwise; `who` in logs and stack
 Hawk client id. Rejected requests must leave the four tables unchanged (snapshot ==).
 """
 
+from datetime import datetime, timezone
+
 import pytest
 
 pytest.register_assert_rewrite("ts_client")
-from ts_client import (Client, assert_json, assert_problem, combined, count_logs, describe,
+from ts_client import (WHEN_RE, Client, assert_json, assert_problem, combined, count_logs, describe,
                        last_state, log_rows, ra_stack_seed, run_threads, snapshot,
                        uniq)
 
@@ -453,3 +455,23 @@ def test_patch_racing_a_delete_is_never_a_server_error(ts, ts_url, sql):
             assert res.status_code in (200, 404), describe(res)
         assert results[0].status_code == 200, describe(results[0])
         assert count_logs(sql, t) == 0, "log rows of a deleted tree"
+
+
+def test_when_is_utc_whatever_the_session_time_zone(ts, sql, env, httpd_control):
+    """`when` is UTC (D18) even when the database's sessions run in another time zone."""
+    db = env["db"]
+    sql("ALTER DATABASE %s SET timezone = 'America/New_York'" % db)
+    try:
+        httpd_control.restart()               # new pooled connections pick the setting up
+        t = uniq("tz")
+        ts.create_tree(t)
+        ts.update([t], status="closed", reason="tz", tags=["x"], remember=True)
+        now = datetime.now(timezone.utc)
+        log = ts.logs(t)[0]
+        (entry,) = ts.stack_for([t])
+        for when in (log["when"], entry["when"]):
+            assert WHEN_RE.match(when), when
+            assert abs((datetime.fromisoformat(when) - now).total_seconds()) < 120, (when, now.isoformat())
+    finally:
+        sql("ALTER DATABASE %s RESET timezone" % db)
+        httpd_control.restart()

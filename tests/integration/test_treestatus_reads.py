@@ -366,6 +366,31 @@ def test_stack_legacy_entries_are_backfilled(ts, sql):
     assert keys == sorted(keys, reverse=True), "GET /stack is not newest first (when, id)"
 
 
+def test_orphan_change_trees_are_not_served(ts, sql):
+    """Upstream databases hold change-tree rows whose change is gone (stack_id NULL, spec 1.4):
+    GET /stack ignores them."""
+    t = uniq("orphan")
+    seed_tree(sql, t)
+    sql("INSERT INTO releng_treestatus_change_trees (stack_id, tree, last_state) VALUES (NULL, %s, %s)",
+        t, json.dumps({"status": "open", "reason": "x"}))
+    r = ts.get("/stack")
+    body = assert_json(r, 200)
+    assert [e for e in body["result"] if t in [x["tree"] for x in e["trees"]]] == []
+
+
+def test_legacy_no_change_placeholder_never_shows(ts, sql):
+    """D3: RS/SA databases hold log rows with the placeholder "no change"; the displayed tree
+    falls back to the tree row for that field (the logs themselves are served as stored)."""
+    t1, t2 = uniq("nc1"), uniq("nc2")
+    seed_tree(sql, t1, status="closed", reason="because")
+    l1 = seed_log(sql, t1, "2019-01-01 10:00:00", "no change", "slow mac builds", [])
+    seed_tree(sql, t2, status="approval required", reason="merge day")
+    l2 = seed_log(sql, t2, "2019-01-01 10:00:00", "open", "no change", ["x"])
+    assert ts.tree(t1) == combined(t1, status="closed", reason="slow mac builds", log_id=l1)
+    assert ts.tree(t2) == combined(t2, status="open", reason="merge day", tags=["x"], log_id=l2)
+    assert ts.logs(t1)[0]["status"] == "no change"
+
+
 def test_get_stack_exact(ts):
     """Catalogue 18 (LA-D test_api_get_stack exact body), ids relative to this test's rows."""
     u = uniq("x").split("-")[1]

@@ -1,11 +1,13 @@
 """TreeStatus recent changes: DELETE /stack/{id}[?revert=], /stack2/restore|discard/{id},
 PATCH /stack/{id} (spec 2.11-2.13, 3.3-3.6; catalogue 39-47, 62, 63; D7, D11, D21, D22)."""
 
+import json
+
 import pytest
 
 pytest.register_assert_rewrite("ts_client")
-from ts_client import (Client, assert_json, assert_problem, combined, count_logs, last_state, max_id,
-                       ra_stack_seed, run_threads, snapshot, uniq)
+from ts_client import (Client, assert_json, assert_problem, combined, count_logs, describe, last_state,
+                       max_id, ra_stack_seed, run_threads, snapshot, uniq)
 
 pytest_plugins = ["ts_client"]   # the `ts` fixture
 
@@ -120,6 +122,47 @@ def test_restore_skips_deleted_trees(ts, sql):
     assert_problem(ts.get("/trees/" + t2), 404, "No such tree")
     assert count_logs(sql, t2) == 0
     assert sql("SELECT count(*) FROM releng_treestatus_trees WHERE tree = %s", t2) == [("0",)]
+
+
+def _legacy_change(sql, trees):
+    """A pre-2019 change (last_state = {status, reason} only), inserted with SQL."""
+    cid = int(sql('INSERT INTO releng_treestatus_changes (who, reason, "when", status) '
+                  "VALUES ('dustin', 'bug 1', '2016-01-01 00:00:00', 'closed') RETURNING id")[0][0])
+    for t, st in trees:
+        sql("INSERT INTO releng_treestatus_change_trees (stack_id, tree, last_state) VALUES (%s, %s, %s)",
+            cid, t, json.dumps(st))
+    return cid
+
+
+def test_restore_a_legacy_entry(ts, sql):
+    """D19: a legacy last_state is back-filled when restored too (tags [])."""
+    t0, t1 = uniq("old0"), uniq("old1")
+    ts.create_tree(t0)
+    ts.create_tree(t1)
+    ts.update([t0, t1], status="closed", reason="bug 1", tags=["x"])
+    cid = _legacy_change(sql, [(t0, {"status": "open", "reason": "tree0"}),
+                               (t1, {"status": "approval required", "reason": "tree1"})])
+    ts.update([t0], message_of_the_day="")      # any write: the stack is not cached anyway
+    assert_json(ts.delete("/stack/%d?revert=1" % cid, as_="sheriff"), 200, {"id": cid, "reverted": True})
+    for t, st, rs in ((t0, "open", "tree0"), (t1, "approval required", "tree1")):
+        got = ts.tree(t)
+        assert (got["status"], got["reason"], got["tags"]) == (st, rs, [])
+        assert ts.logs(t)[0]["who"] == "test/sheriff"
+
+
+def test_amending_a_legacy_entry_is_not_a_server_error(ts, sql):
+    """A legacy entry has no current_log_id (spec 2.11): amending it is refused or applied to
+    the stack only, never a 5xx."""
+    t = uniq("old")
+    ts.create_tree(t)
+    cid = _legacy_change(sql, [(t, {"status": "open", "reason": "x"})])
+    r = ts.patch("/stack/%d" % cid, json={"reason": "amended", "tags": ["y"]}, as_="sheriff")
+    assert r.status_code in (200, 400, 404), describe(r)
+    if r.status_code == 200:
+        assert_json(r, 200, {"id": cid, "tags": ["y"], "reason": "amended"})
+    else:
+        assert_problem(r, r.status_code, None)
+    assert ts.logs(t) == []
 
 
 def test_change_can_be_restored_only_once(ts, sql):
