@@ -294,3 +294,22 @@ def test_reads_never_go_back_in_time_under_load(ts, ts_url):
             stale.append("%s showed k=%d although k=%d was acknowledged before the read" % (path, k, max(before)))
     assert stale == [], "%d stale reads of %d:\n%s" % (len(stale), len(reads), "\n".join(stale[:20]))
     assert len(reads) > 50
+
+
+def test_without_a_cache_everything_is_read_from_the_database(ts, httpd_factory):
+    """Catalogue 53 (RA test_memcache_*: with no cache configured everything is a miss): an
+    instance with `TreestatusCache none` serves the same documents, ETags and 304s, and sees
+    writes made elsewhere at once."""
+    b = httpd_factory("nocache", extra_conf="TreestatusCache none\n")
+    cb = Client(b.ts_url, keepalive=False)
+    t = uniq("nocache")
+    ts.create_tree(t)
+    for i in range(5):
+        ts.update([t], status="open", reason="r%d" % i)
+        r = cb.get("/trees/" + t)
+        assert_json(r, 200, {"result": ts.tree(t)})
+        assert cb.get("/trees").json()["result"][t]["reason"] == "r%d" % i
+        etag = r.headers.get("ETag")
+        assert etag and r.headers.get("Cache-Control") == "no-cache"
+        assert cb.get("/trees/" + t, headers={"If-None-Match": etag}).status_code == 304
+        assert ts.get("/trees/" + t).headers.get("ETag") == etag, "same document, same ETag"

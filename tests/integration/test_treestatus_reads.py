@@ -4,6 +4,12 @@ Seeds are created through the API (PUT/PATCH) or, for data the API cannot produc
 with given timestamps, legacy stack entries), with the `sql` fixture on fresh tree names, read
 first through the per-tree endpoints (nothing cached yet) or after an API write that invalidates
 the caches ("touch": a MOTD-only PATCH).
+
+Catalogue map: 1-18, 49, 51, 54, 65 here; 19-30, 56-61 test_treestatus_patch.py; 31-38
+test_treestatus_create_delete.py; 39-47, 62, 63 test_treestatus_stack.py; 48, 64
+test_treestatus_log.py; 16, 50 (no stale read after a write), 53 test_treestatus_cache.py;
+30, 34, 38, 43 also test_treestatus_auth.py. Not applicable: 52 (the V0 HTML-era log format;
+V0 paths are out of scope, D13) and 55 (Lando's maintenance mode).
 """
 
 import json
@@ -172,6 +178,20 @@ def test_head_and_options(ts):
     assert o.headers.get("Allow") == "GET, HEAD, PATCH, OPTIONS"
     o = ts.options("/trees/" + t)
     assert o.headers.get("Allow") == "GET, HEAD, PUT, DELETE, OPTIONS"
+
+
+def test_what_a_landing_check_reads(ts):
+    """Catalogue 49 through HTTP (Lando's is_open: unknown -> open, open/approval required ->
+    open, closed -> closed): an unknown tree is a 404 and each status is served as stored."""
+    assert_problem(ts.get("/trees/" + uniq("unknown")), 404, "No such tree")
+    for status in ("open", "approval required", "closed"):
+        t = uniq("land")
+        ts.create_tree(t)
+        body = {"status": status, "reason": status}
+        if status == "closed":
+            body["tags"] = ["checkin_test"]
+        ts.update([t], **body)
+        assert ts.get("/trees/" + t).json()["result"]["status"] == status
 
 
 # ---------------------------------------------------------------- 8-11: logs
