@@ -16,6 +16,7 @@ import json
 import os
 import subprocess
 from datetime import datetime
+from urllib.parse import quote
 
 import pytest
 import requests
@@ -131,8 +132,13 @@ def test_get_single_tree_without_logs_shows_tree_row(ts, sql):
 
 
 def test_get_unknown_tree_is_404(ts):
-    """Catalogue 6 and D8."""
+    """Catalogue 6 and D8; names are case-sensitive and exact (spec 2.0)."""
     assert_problem(ts.get("/trees/" + uniq("unknowntree")), 404, "No such tree")
+    t = uniq("Mozilla-Central")
+    ts.create_tree(t)
+    for other in (t.lower(), t.upper(), t + " ", " " + t, t[:-1]):
+        assert_problem(ts.get("/trees/" + quote(other)), 404, "No such tree")
+        assert_problem(ts.get("/trees/%s/logs" % quote(other)), 404, "Could not find the requested tree %s." % other)
 
 
 def test_unicode_tree_name_round_trips(ts):
