@@ -84,23 +84,29 @@ class Mod:
                             **kw)
 
     def assert_permissions(self, resp, user_id, permissions):
-        assert resp.status_code == 200, resp.text
-        assert resp.headers["Content-Type"] == "application/json"
-        assert resp.headers["Cache-Control"] == "private, no-store"
-        assert resp.json() == {"description": PERMISSIONS_DESCRIPTION, "user_id": user_id,
-                               "permissions": permissions}
+        # explicit messages: pytest does not rewrite the asserts of this helper module
+        assert resp.status_code == 200, "%d %s" % (resp.status_code, resp.text)
+        _same(resp.headers.get("Content-Type"), "application/json", "Content-Type")
+        _same(resp.headers.get("Cache-Control"), "private, no-store", "Cache-Control")
+        _same(resp.json(), {"description": PERMISSIONS_DESCRIPTION, "user_id": user_id,
+                            "permissions": permissions}, "body")
 
     def assert_problem(self, resp, status, detail):
-        assert resp.status_code == status, resp.text
-        assert resp.headers["Content-Type"] == self.problem_type
-        assert resp.json() == problem(status, detail, self.wrapped)
+        assert resp.status_code == status, "%d (expected %d) %s" % (resp.status_code, status,
+                                                                    resp.text)
+        _same(resp.headers.get("Content-Type"), self.problem_type, "Content-Type")
+        _same(resp.json(), problem(status, detail, self.wrapped), "body")
 
     def assert_401(self, resp, detail):
         self.assert_problem(resp, 401, detail)
-        assert resp.headers["WWW-Authenticate"] == "Hawk"
+        _same(resp.headers.get("WWW-Authenticate"), "Hawk", "WWW-Authenticate")
 
     def assert_hawk_401(self, resp, reason):
         self.assert_401(resp, "Hawk authentication failed: " + reason)
+
+
+def _same(actual, expected, what):
+    assert actual == expected, "%s:\n  actual   %r\n  expected %r" % (what, actual, expected)
 
 
 @pytest.fixture(params=["treestatus", "tooltool"])
