@@ -402,30 +402,32 @@ def seed_file(sql, env, data=None, *, size=None, digest=None, visibility="public
         data = secrets.token_bytes(64)
     digest = digest or sha512(data)
     size = len(data) if size is None else size
-    (row,) = sql("INSERT INTO releng_tooltool_files (size, sha512, visibility) "
-                 "VALUES (%s, %s, %s) RETURNING id", size, digest, visibility)
+    (row,) = sql(
+        "WITH f AS (INSERT INTO releng_tooltool_files (size, sha512, visibility) "
+        "           VALUES (%s, %s, %s) RETURNING id),"
+        "     i AS (INSERT INTO releng_tooltool_file_instances (file_id, region) "
+        "           SELECT f.id, r FROM f, json_array_elements_text(%s::json) r),"
+        "     p AS (INSERT INTO releng_tooltool_pending_upload (file_id, expires, region) "
+        "           SELECT f.id, (now() AT TIME ZONE 'UTC') + make_interval(secs => x.s), x.r "
+        "           FROM f, (SELECT %s::float8 AS s, %s::text AS r) x WHERE x.s IS NOT NULL) "
+        "SELECT id FROM f", size, digest, visibility, list(instances),
+        None if pending is None else float(pending), pending_region or region(env)[0])
     fid = int(row[0])
-    for reg in instances:
-        sql("INSERT INTO releng_tooltool_file_instances (file_id, region) VALUES (%s, %s)", fid, reg)
     regs = regions(env)
     for reg in (instances if objects is None else objects):
         write_object(regs[reg], digest, data)
-    if pending is not None:
-        sql("INSERT INTO releng_tooltool_pending_upload (file_id, expires, region) "
-            "VALUES (%s, " + UTC_PLUS + ", %s)", fid, float(pending),
-            pending_region or region(env)[0])
     return {"id": fid, "digest": digest, "size": size, "data": data, "visibility": visibility}
 
 
 def seed_batch(sql, author, message, files, uploaded=NOW_2015):
     """Insert a Batch with BatchFiles {filename: file id}; returns its id."""
-    (row,) = sql("INSERT INTO releng_tooltool_batches (uploaded, author, message) "
-                 "VALUES (%s, %s, %s) RETURNING id", uploaded, author, message)
-    bid = int(row[0])
-    for name, fid in files.items():
-        sql("INSERT INTO releng_tooltool_batch_files (file_id, batch_id, filename) "
-            "VALUES (%s, %s, %s)", fid, bid, name)
-    return bid
+    (row,) = sql(
+        "WITH b AS (INSERT INTO releng_tooltool_batches (uploaded, author, message) "
+        "           VALUES (%s, %s, %s) RETURNING id),"
+        "     bf AS (INSERT INTO releng_tooltool_batch_files (file_id, batch_id, filename) "
+        "            SELECT (e.value)::int, b.id, e.key FROM b, json_each_text(%s::json) e) "
+        "SELECT id FROM b", uploaded, author, message, {k: int(v) for k, v in files.items()})
+    return int(row[0])
 
 
 def file_row(sql, digest):
