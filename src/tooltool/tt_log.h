@@ -9,7 +9,7 @@
  * The leading zero would make 01001 an octal literal, so the macro pastes a
  * 1 in front and subtracts 100000; the array size rejects at compile time
  * anything but five digits. scripts/check-log-tags.sh checks uniqueness.
- * Next free tag: 01048. */
+ * Next free tag: 01028. */
 #ifndef TT_LOG_H
 #define TT_LOG_H
 

@@ -96,11 +96,16 @@ const svc_db_stmt_t tt_statements[] = {
     {"tt_pending_get",
      "SELECT " TT_PENDING_COLS "FROM " TT_PENDING " pu JOIN " TT_FILES " f "
      "ON f.id = pu.file_id WHERE f.sha512 = %s"},
-    /* expired at the module's clock, oldest first, a bounded batch a run */
+    /* expired at the module's clock, a bounded batch a run, newest first:
+     * objects not uploaded yet stay expired for a day and must not hide
+     * fresh uploads behind them */
     {"tt_pending_expired",
      "SELECT " TT_PENDING_COLS "FROM " TT_PENDING " pu JOIN " TT_FILES " f "
      "ON f.id = pu.file_id WHERE pu.expires <= " TT_UTC("%lld")
-     " ORDER BY pu.expires, pu.file_id LIMIT %d"},
+     " ORDER BY pu.expires DESC, pu.file_id LIMIT %d"},
+    /* abandoned (expired before the given time): all at once */
+    {"tt_pending_abandon",
+     "DELETE FROM " TT_PENDING " WHERE expires < " TT_UTC("%lld")},
     /* locks the file and its pending upload, if that is still the very
      * pending upload that was checked (same expiry and region) */
     {"tt_pending_lock",

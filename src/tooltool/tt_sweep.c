@@ -136,12 +136,36 @@ static void sweep_one(const sweep_t *sw, apr_pool_t *p, const tt_pending_t *pu)
     close_db(sw, &c);
 }
 
+/* Spec 3.4 step 2 for every pending upload at once, so the batches of
+ * list_expired are spent on uploads that may still be verified. */
+static void abandon(const sweep_t *sw, apr_pool_t *p, apr_time_t now)
+{
+    conn_t c;
+    int n = 0;
+
+    if (!open_db(sw, p, &c)) {
+        return;
+    }
+    if (svc_db_exec(c.db, "tt_pending_abandon",
+                    SVC_DB_ARGS(apr_psprintf(p, "%" APR_INT64_T_FMT,
+                                             apr_time_sec(now)
+                                             - sw->conf->abandon_after)),
+                    &n) == SVC_DB_OK && n > 0) {
+        svc_log_s(sw->s, SVC_LOG_INFO, 0, TTLOGNO(01027), "sweeper: %d pending "
+                  "upload(s) abandoned (expired more than %" APR_INT64_T_FMT
+                  " s ago)", n, sw->conf->abandon_after);
+    }
+    close_db(sw, &c);
+}
+
 static void sweep(const sweep_t *sw, apr_pool_t *p)
 {
-    apr_array_header_t *list = list_expired(sw, p, apr_time_now());
+    apr_array_header_t *list;
     apr_pool_t *item;
     int i;
 
+    abandon(sw, p, apr_time_now());
+    list = list_expired(sw, p, apr_time_now());
     if (!list) {
         return;
     }
