@@ -28,7 +28,7 @@ int tt_api_files_search(svc_req_t *req)
     if (!(db = svc_req_db(req))) {
         return svc_send_db_error(req, SVC_DB_UNAVAILABLE);
     }
-    q = svc_arg(req, "q");
+    q = tt_utf8_clean(req->r->pool, svc_arg(req, "q"));
     rc = svc_db_select(db, "tt_files_search", SVC_DB_ARGS(q, q), &rows);
     if (rc != SVC_DB_OK) {
         return svc_send_db_error(req, rc);
@@ -187,12 +187,17 @@ int tt_api_file_patch(svc_req_t *req)
     if ((err = tt_patch_check(req->r->pool, ops))) {
         return svc_send_problem(req, HTTP_BAD_REQUEST, err);
     }
+    /* upstream never validated this digest (an invalid one is simply not
+     * found, spec D5); only valid ones reach the database */
+    if (!tt_digest_valid(svc_param(req, "digest"))) {
+        return svc_send_problem(req, HTTP_NOT_FOUND, NULL);
+    }
     if (!(db = svc_req_db(req))) {
         return svc_send_db_error(req, SVC_DB_UNAVAILABLE);
     }
     memset(&b, 0, sizeof(b));
     b.req = req;
-    b.digest = svc_param(req, "digest"); /* never validated upstream: 404 */
+    b.digest = svc_param(req, "digest");
     b.ops = ops;
     rc = svc_db_transaction(db, patch_unit, &b);
     if (rc != SVC_DB_OK) {

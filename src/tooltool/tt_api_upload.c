@@ -49,7 +49,7 @@ int tt_api_batches_search(svc_req_t *req)
     if (tt_api_query(req, q_only, "q")) {
         return OK;
     }
-    q = svc_arg(req, "q");
+    q = tt_utf8_clean(req->r->pool, svc_arg(req, "q"));
     return send_batches(req, "tt_batches_search", SVC_DB_ARGS(q, q), 1);
 }
 
@@ -247,7 +247,7 @@ int tt_api_upload(svc_req_t *req)
     b.conf = conf;
     b.u = &u;
     b.self = tt_api_self(req);
-    b.author = req->who;
+    b.author = tt_utf8_clean(r->pool, req->who); /* r->user may be Latin-1 */
     b.now = apr_time_now();
     b.expires = apr_psprintf(r->pool, "%" APR_INT64_T_FMT,
                              apr_time_sec(b.now) + conf->upload_expires);

@@ -104,6 +104,67 @@ const char *tt_query_check(apr_pool_t *p, const char *args,
     return NULL;
 }
 
+/* Length of the valid UTF-8 sequence at s (1-4), 0 if it is not one
+ * (RFC 3629: no overlongs, no surrogates, nothing above U+10FFFF). */
+static apr_size_t utf8_len(const unsigned char *s)
+{
+    if (s[0] < 0x80) {
+        return 1;
+    }
+    if (s[0] >= 0xc2 && s[0] <= 0xdf) {
+        return (s[1] & 0xc0) == 0x80 ? 2 : 0;
+    }
+    if (s[0] >= 0xe0 && s[0] <= 0xef) {
+        if ((s[1] & 0xc0) != 0x80 || (s[2] & 0xc0) != 0x80
+            || (s[0] == 0xe0 && s[1] < 0xa0) || (s[0] == 0xed && s[1] > 0x9f)) {
+            return 0;
+        }
+        return 3;
+    }
+    if (s[0] >= 0xf0 && s[0] <= 0xf4) {
+        if ((s[1] & 0xc0) != 0x80 || (s[2] & 0xc0) != 0x80
+            || (s[3] & 0xc0) != 0x80 || (s[0] == 0xf0 && s[1] < 0x90)
+            || (s[0] == 0xf4 && s[1] > 0x8f)) {
+            return 0;
+        }
+        return 4;
+    }
+    return 0;
+}
+
+const char *tt_utf8_clean(apr_pool_t *p, const char *s)
+{
+    const unsigned char *c;
+    char *out, *w;
+    apr_size_t n;
+
+    if (!s) {
+        return NULL;
+    }
+    for (c = (const unsigned char *)s; *c; c += n) {
+        if (!(n = utf8_len(c))) {
+            break;
+        }
+    }
+    if (!*c) {
+        return s; /* the common case: nothing to copy */
+    }
+    w = out = apr_palloc(p, strlen(s) * 3 + 1);
+    for (c = (const unsigned char *)s; *c; c += n) {
+        if ((n = utf8_len(c))) {
+            memcpy(w, c, n);
+            w += n;
+        }
+        else {
+            memcpy(w, "\xef\xbf\xbd", 3);
+            w += 3;
+            n = 1;
+        }
+    }
+    *w = '\0';
+    return out;
+}
+
 int tt_batch_id_parse(const char *s, int *id)
 {
     apr_int64_t v = 0;

@@ -23,6 +23,12 @@ extern const char *const tt_visibilities[];   /* "public", "internal", NULL */
 const char *tt_query_check(apr_pool_t *p, const char *args,
                            const char *const *allowed, const char *required);
 
+/* Text from a URL or an identity, made fit for a PostgreSQL text parameter:
+ * every byte that is not part of valid UTF-8 (overlongs and surrogates
+ * included) becomes U+FFFD, as werkzeug decoded upstream's query strings.
+ * Returns s itself when it is already valid. */
+const char *tt_utf8_clean(apr_pool_t *p, const char *s);
+
 /* A batch id from the path: optional sign and decimal digits within a
  * PostgreSQL integer. 0 when it is not one (the caller answers 404). */
 int tt_batch_id_parse(const char *s, int *id);

@@ -10,8 +10,10 @@
  *    changes conditional on it ("the pending upload I verified is still the
  *    one in the table");
  *  - searches use LIKE with the user's text as a parameter (spec D18:
- *    wildcards in it act as wildcards, case-sensitive); a literal percent is
- *    %% for apr_dbd;
+ *    wildcards in it act as wildcards, case-sensitive); ESCAPE '' makes a
+ *    backslash an ordinary character (upstream's default escape made a
+ *    trailing backslash an SQL error, a 500); a literal percent is %% for
+ *    apr_dbd;
  *  - lists are read set-based (one statement per request, never one per
  *    batch or file: spec §2.4's N+1 lesson) and ordered by id. */
 #include "svc_auth_sql.h"
@@ -44,8 +46,8 @@ const svc_db_stmt_t tt_statements[] = {
 
     /* ---- reads */
     {"tt_batches_search",
-     TT_BATCH_SELECT "WHERE b.author LIKE '%%' || %s || '%%' "
-     "OR b.message LIKE '%%' || %s || '%%' ORDER BY b.id, bf.filename"},
+     TT_BATCH_SELECT "WHERE b.author LIKE '%%' || %s || '%%' ESCAPE '' "
+     "OR b.message LIKE '%%' || %s || '%%' ESCAPE '' ORDER BY b.id, bf.filename"},
     {"tt_batch_get",
      TT_BATCH_SELECT "WHERE b.id = %d ORDER BY bf.filename"},
     /* files of some batch whose name contains q or whose digest starts
@@ -53,7 +55,8 @@ const svc_db_stmt_t tt_statements[] = {
     {"tt_files_search",
      "SELECT " TT_FILE_COLS " FROM " TT_FILES " f WHERE EXISTS ("
      "SELECT 1 FROM " TT_BFILES " bf WHERE bf.file_id = f.id AND "
-     "(bf.filename LIKE '%%' || %s || '%%' OR f.sha512 LIKE %s || '%%')) "
+     "(bf.filename LIKE '%%' || %s || '%%' ESCAPE '' "
+     "OR f.sha512 LIKE %s || '%%' ESCAPE '')) "
      "ORDER BY f.id"},
     {"tt_file_get",
      "SELECT f.id, " TT_FILE_COLS ", (SELECT coalesce(json_agg(i.region "

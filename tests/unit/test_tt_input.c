@@ -54,6 +54,25 @@ START_TEST(query_strictness)
 }
 END_TEST
 
+START_TEST(utf8_cleaning)
+{
+    const char *ok = "caf\xc3\xa9 \xf0\x9f\x98\x80 plain";
+
+    ck_assert_ptr_eq(tt_utf8_clean(unit_pool, ok), ok); /* no copy */
+    ck_assert_ptr_null(tt_utf8_clean(unit_pool, NULL));
+    ck_assert_str_eq(tt_utf8_clean(unit_pool, "a\xff" "b"), "a\xef\xbf\xbd" "b");
+    /* overlong '/', a surrogate, a truncated sequence at the end */
+    ck_assert_str_eq(tt_utf8_clean(unit_pool, "\xc0\xaf"),
+                     "\xef\xbf\xbd\xef\xbf\xbd");
+    ck_assert_str_eq(tt_utf8_clean(unit_pool, "\xed\xa0\x80"),
+                     "\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd");
+    ck_assert_str_eq(tt_utf8_clean(unit_pool, "x\xe2\x82"),
+                     "x\xef\xbf\xbd\xef\xbf\xbd");
+    ck_assert_str_eq(tt_utf8_clean(unit_pool, "\xf4\x90\x80\x80"),
+                     "\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd");
+}
+END_TEST
+
 START_TEST(batch_ids)
 {
     int id = -5;
@@ -225,6 +244,7 @@ Suite *tt_input_suite(void)
     TCase *tc = unit_tcase("core");
 
     tcase_add_test(tc, query_strictness);
+    tcase_add_test(tc, utf8_cleaning);
     tcase_add_test(tc, batch_ids);
     tcase_add_test(tc, upload_schema);
     tcase_add_test(tc, upload_handler_checks);
