@@ -480,7 +480,7 @@ static int bearer(svc_req_t *req, const char *token)
     const svc_token_t *found;
     const char *reason;
 
-    while (*token == ' ') {
+    while (*token == ' ' || *token == '\t') {
         token++;
     }
     if (svc_tokens_verify(cfg->tokens, token, apr_time_sec(apr_time_now()),
@@ -535,6 +535,15 @@ static void httpd_user(svc_req_t *req)
     req->scopes = svc_scopes_expand(r->pool, cfg->roles, held);
 }
 
+/* "Hawk", "Hawk id=..." (any case); not "Hawkish ...". */
+static int scheme_is(const char *header, const char *scheme)
+{
+    apr_size_t n = strlen(scheme);
+
+    return !strncasecmp(header, scheme, n)
+        && (header[n] == '\0' || header[n] == ' ' || header[n] == '\t');
+}
+
 int svc_auth_identify(svc_req_t *req)
 {
     request_rec *r = req->r;
@@ -548,12 +557,12 @@ int svc_auth_identify(svc_req_t *req)
     if (!h) {
         h = apr_table_get(r->headers_in, "Authentication");
     }
-    if (h && !strncasecmp(h, "Hawk ", 5)) {
+    if (h && scheme_is(h, "Hawk")) {
         return req->app->auth->tc_root_url ? hawk_delegated(req, h)
                                            : hawk_local(req, h);
     }
-    if (h && !strncasecmp(h, "Bearer ", 7)) {
-        return bearer(req, h + 7);
+    if (h && scheme_is(h, "Bearer")) {
+        return bearer(req, h + 6);
     }
     if (r->user) {
         httpd_user(req);
