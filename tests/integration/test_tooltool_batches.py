@@ -409,10 +409,11 @@ def test_upload_schema_errors(tt, sql, body, detail):
     (b'{"message": "m", "files": {"one": {"visibility": "public", "size": 9223372036854775808}}}',
      NOT_JSON),
     (b'{"message": "\xff\xfe", "files": {}}', NOT_JSON),
+    (b'{"message": "a\\u0000b", "files": {}}', NOT_JSON),
     (b"[" * 5000 + b"]" * 5000, NOT_JSON),
     (b"", "None is not of type 'object'"),
 ], ids=["text", "truncated", "duplicate-keys", "huge-float", "int64-overflow", "bad-utf8",
-        "deep-nesting", "empty"])
+        "nul-in-string", "deep-nesting", "empty"])
 def test_upload_malformed_json(tt, sql, data, detail):
     """C21 and bad input: unparsable bodies under application/json -> 400, nothing written."""
     before = snapshot(sql)
