@@ -65,6 +65,9 @@ def test_unknown_and_malformed_tokens(tokens):
         ("Bearer " + sha256_hex("never-expires-4f1c2a"), "Bearer token is not valid"),
         ("Bearer never-expires-4f1c2a-and-more", "Bearer token is not valid"),
         ("Bearer NEVER-EXPIRES-4F1C2A", "Bearer token is not valid"),
+        # the scheme alone (httpd strips trailing blanks: "Bearer " too)
+        ("Bearer", "Bearer token is empty"),
+        ("Bearer   ", "Bearer token is empty"),
     ]
 
     def check(header, detail):
@@ -74,7 +77,7 @@ def test_unknown_and_malformed_tokens(tokens):
 
 def test_scheme_and_spaces(tokens):
     for header in ("bearer never-expires-4f1c2a", "BEARER never-expires-4f1c2a",
-                   "Bearer   never-expires-4f1c2a"):
+                   "Bearer   never-expires-4f1c2a", "Bearer\tnever-expires-4f1c2a"):
         r = tokens.get_permissions({"Authorization": header})
         tokens.assert_permissions(r, "token/never", ["project:test/a", "project:test/b"])
     # upstream's fallback header works for Bearer too

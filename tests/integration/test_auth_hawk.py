@@ -312,6 +312,9 @@ MALFORMED = [
     ('Hawk id={id}, ts="{ts}", nonce="abc123", mac="bWFj"', "Bad header format"),
     ('Hawk id="{id}, ts="{ts}", nonce="abc123", mac="bWFj"', "Bad header format"),
     ("Hawk garbage", "Bad header format"),
+    # the scheme alone (httpd strips trailing blanks: "Hawk " too)
+    ("Hawk", "Invalid header syntax"),
+    ("Hawk   ", "Invalid header syntax"),
     ("Hawk ,,,", "Bad header format"),
     ('Hawk id="{id}", ts="{ts}", nonce="abc123", mac="bWFj", ' + "x" * 4100,
      "Header length too long"),
@@ -327,9 +330,11 @@ def test_malformed_headers(alice):
 
 def test_schemes(alice, env):
     url = alice.permissions_url
-    # the scheme is case-insensitive
+    # the scheme is case-insensitive, and any blank may follow it (hawk: ^(\w+)(?:\s+(.*))?$)
     header = sign(url, client_id=ALICE[0], key=ALICE[1])
     alice.assert_permissions(send(url, "hawk" + header[4:]), ALICE[0], ALICE_PERMS)
+    header = sign(url, client_id=ALICE[0], key=ALICE[1])
+    alice.assert_permissions(send(url, "Hawk\t" + header[5:]), ALICE[0], ALICE_PERMS)
     # other schemes are not ours: anonymous
     for other in ("Basic dXNlcjpwYXNz", 'Hawkish id="x"', 'Digest username="x"'):
         alice.assert_permissions(send(url, other), None, [])
