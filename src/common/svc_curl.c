@@ -145,3 +145,15 @@ int svc_curl_post_json(svc_curl_pool_t *pool, apr_pool_t *p, const char *url,
     give_back(pool, h, 1);
     return 0;
 }
+
+CURL *svc_curl_acquire(svc_curl_pool_t *pool)
+{
+    return take(pool);
+}
+
+void svc_curl_release(svc_curl_pool_t *pool, CURL *h, int healthy)
+{
+    if (h) {
+        give_back(pool, h, healthy);
+    }
+}

@@ -9,6 +9,7 @@
 #define SVC_CURL_H
 
 #include <apr_pools.h>
+#include <curl/curl.h>
 
 typedef struct svc_curl_pool_t svc_curl_pool_t;
 
@@ -30,5 +31,14 @@ typedef struct {
 int svc_curl_post_json(svc_curl_pool_t *pool, apr_pool_t *p, const char *url,
                        const char *json, long timeout_ms, apr_size_t max_body,
                        svc_curl_response_t *res);
+
+/* For transfers a caller sets up itself (e.g. S3 requests with streamed
+ * bodies): a handle from the pool, freshly reset (NULL when curl cannot make
+ * one). The caller sets every option, including NOSIGNAL, timeouts,
+ * protocols and redirects (the rules above), and gives the handle back with
+ * healthy = 1 when a response was received (any status: its connection may
+ * be reused), 0 after a transport error (the handle is destroyed). */
+CURL *svc_curl_acquire(svc_curl_pool_t *pool);
+void svc_curl_release(svc_curl_pool_t *pool, CURL *h, int healthy);
 
 #endif
