@@ -156,7 +156,8 @@ static const char *tt_set_key_file(cmd_parms *cmd, void *dcfg, const char *arg)
 }
 
 /* cmd->info: which setting; the bounds are the directives' documented ones */
-enum { TT_UPLOAD_EXPIRES, TT_DOWNLOAD_EXPIRES, TT_SWEEP, TT_ABANDON };
+enum { TT_UPLOAD_EXPIRES, TT_DOWNLOAD_EXPIRES, TT_SWEEP, TT_ABANDON,
+       TT_S3_TIMEOUT };
 
 static const char *tt_set_seconds(cmd_parms *cmd, void *dcfg, const char *arg)
 {
@@ -174,6 +175,7 @@ static const char *tt_set_seconds(cmd_parms *cmd, void *dcfg, const char *arg)
     case TT_UPLOAD_EXPIRES:   out = &c->upload_expires; break;
     case TT_DOWNLOAD_EXPIRES: out = &c->download_expires; break;
     case TT_SWEEP:            out = &c->sweep_interval; min = 0; break;
+    case TT_S3_TIMEOUT:       out = &c->s3_timeout; max = 3600; break;
     default:                  out = &c->abandon_after; min = 0;
                               max = 366 * 86400; break;
     }
@@ -215,8 +217,10 @@ static const command_rec tt_cmds[] = {
                   "(default shmcb)"),
     SVC_AUTH_DIRECTIVES("Tooltool", tt_app),
     AP_INIT_TAKE_ARGV("TooltoolRegion", tt_set_region, NULL, RSRC_CONF,
-                      "<name> local <directory>: a storage region (repeatable; "
-                      "objects are <directory>/sha512/<digest>)"),
+                      "<name> local <directory> | <name> s3 bucket=<b> "
+                      "[endpoint=..] [style=..] [credentials=<file> | "
+                      "access_key=.. secret_key=..] ... | <name> none: a "
+                      "storage region (repeatable; objects are sha512/<digest>)"),
     AP_INIT_TAKE1("TooltoolSigningKey", tt_set_key, NULL, RSRC_CONF,
                   "secret (>= 16 bytes) signing the local storage URLs "
                   "(default: random at each start-up)"),
@@ -243,6 +247,10 @@ static const command_rec tt_cmds[] = {
     AP_INIT_TAKE1("TooltoolAbandonAfter", tt_set_seconds, (void *)TT_ABANDON,
                   RSRC_CONF, "seconds after its expiry an unverified pending "
                   "upload is dropped (default 86400)"),
+    AP_INIT_TAKE1("TooltoolS3Timeout", tt_set_seconds, (void *)TT_S3_TIMEOUT,
+                  RSRC_CONF, "seconds an S3 request (HEAD, DELETE, copy) may "
+                  "take, and an object transfer may stall (1-3600, default "
+                  "30)"),
     {NULL}
 };
 

@@ -105,9 +105,10 @@ static int delete_instances(svc_db_t *db, patch_t *b, const char *file_id,
             svc_log_r(b->req->r, SVC_LOG_ERR, rv, TTLOGNO(01010),
                       "delete_instances %s: cannot delete %s in region %s",
                       b->digest, key, rg->name);
-            b->status = HTTP_INTERNAL_SERVER_ERROR;
-            b->detail = apr_psprintf(p, "Could not delete the file in region %s",
-                                     rg->name);
+            /* D20: nothing is recorded; the PATCH can be sent again */
+            b->status = HTTP_SERVICE_UNAVAILABLE;
+            b->detail = apr_psprintf(p, "Storage unavailable: could not delete "
+                                     "the file in region %s", rg->name);
             return b->status;
         }
     }

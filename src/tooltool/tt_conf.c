@@ -2,6 +2,7 @@
 #include <string.h>
 #include <apr_strings.h>
 #include "tt_conf.h"
+#include "tt_s3.h"
 
 static tt_conf_t the_conf;
 
@@ -16,6 +17,7 @@ void tt_conf_init(tt_conf_t *c, apr_pool_t *p)
     c->inline_max = TT_DEFAULT_INLINE_MAX;
     c->sweep_interval = TT_DEFAULT_SWEEP;
     c->abandon_after = TT_DEFAULT_ABANDON;
+    c->s3_timeout = TT_DEFAULT_S3_TIMEOUT;
 }
 
 tt_conf_t *tt_conf_get(void)
@@ -36,6 +38,22 @@ const tt_region_t *tt_conf_region(const tt_conf_t *c, const char *name)
     return NULL;
 }
 
+static const char *remove_region(tt_conf_t *c, const char *name)
+{
+    apr_array_header_t *kept = apr_array_make(c->pool, c->regions->nelts,
+                                              sizeof(tt_region_t *));
+    int i;
+
+    for (i = 0; i < c->regions->nelts; i++) {
+        tt_region_t *rg = APR_ARRAY_IDX(c->regions, i, tt_region_t *);
+        if (strcmp(rg->name, name)) {
+            APR_ARRAY_PUSH(kept, tt_region_t *) = rg;
+        }
+    }
+    c->regions = kept;
+    return NULL;
+}
+
 const char *tt_conf_add_region(tt_conf_t *c, int argc, const char *const *argv)
 {
     tt_region_t *rg;
@@ -45,13 +63,22 @@ const char *tt_conf_add_region(tt_conf_t *c, int argc, const char *const *argv)
         return "expected: <region> <type> <arguments...>, e.g. "
                "'us-east-1 local /var/lib/tooltool'";
     }
+    if (!strcmp(argv[1], "none")) {
+        return argc == 2 ? remove_region(c, argv[0])
+                         : "<region> none takes no other argument";
+    }
     if (tt_conf_region(c, argv[0])) {
-        return apr_psprintf(c->pool, "region %s is configured twice", argv[0]);
+        return apr_psprintf(c->pool, "region %s is configured twice (to "
+                            "replace it, 'TooltoolRegion %s none' first)",
+                            argv[0], argv[0]);
     }
     err = tt_region_make(c->pool, argv[0], argv[1], argc - 2, argv + 2,
                          &c->secret, &rg);
     if (err) {
         return err;
+    }
+    if (tt_s3_is(rg)) {
+        tt_s3_set_timeout(rg, &c->s3_timeout); /* may be set later */
     }
     APR_ARRAY_PUSH(c->regions, tt_region_t *) = rg;
     return NULL;

@@ -16,6 +16,7 @@
 #define TT_DEFAULT_INLINE_MAX (64 * 1024 * 1024)   /* bytes verified in the request */
 #define TT_DEFAULT_SWEEP 600                       /* s between sweeper runs */
 #define TT_DEFAULT_ABANDON 86400                   /* s after expiry */
+#define TT_DEFAULT_S3_TIMEOUT 30                   /* s, S3 requests (tt_s3.h) */
 #define TT_DEFAULT_SCOPE_PREFIX "project:releng:services/tooltool/api/"
 
 typedef struct tt_conf_t {
@@ -29,6 +30,7 @@ typedef struct tt_conf_t {
     apr_off_t inline_max;          /* 0 = never verify inside a request */
     apr_int64_t sweep_interval;    /* 0 = no sweeper */
     apr_int64_t abandon_after;
+    apr_int64_t s3_timeout;        /* TooltoolS3Timeout */
 } tt_conf_t;
 
 /* Defaults, no region, no key. */
@@ -40,7 +42,9 @@ tt_conf_t *tt_conf_get(void);
 /* The region of that name, NULL if not configured. */
 const tt_region_t *tt_conf_region(const tt_conf_t *c, const char *name);
 
-/* TooltoolRegion <name> <type> <args...>: NULL or the error. */
+/* TooltoolRegion <name> <type> <args...>: NULL or the error. A region
+ * is defined once; `<name> none` removes an earlier definition (a site file
+ * overriding an included default), after which it may be defined again. */
 const char *tt_conf_add_region(tt_conf_t *c, int argc, const char *const *argv);
 
 /* TooltoolSigningKey / the content of TooltoolSigningKeyFile (surrounding

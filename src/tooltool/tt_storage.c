@@ -1,7 +1,24 @@
 #include <string.h>
 #include <apr_strings.h>
 #include "tt_local.h"
+#include "tt_s3.h"
 #include "tt_storage.h"
+
+#define REFUSAL_KEY "tt_storage_refusal"
+
+apr_status_t tt_storage_refuse(tt_io_t *io, const char *why)
+{
+    apr_pool_userdata_setn(why, REFUSAL_KEY, NULL, io->pool);
+    return TT_STORAGE_REFUSED;
+}
+
+const char *tt_storage_refusal(tt_io_t *io)
+{
+    void *why = NULL;
+
+    apr_pool_userdata_get(&why, REFUSAL_KEY, io->pool);
+    return why;
+}
 
 const char *tt_storage_key(apr_pool_t *p, const char *digest)
 {
@@ -44,9 +61,13 @@ const char *tt_region_make(apr_pool_t *p, const char *name, const char *type,
         rg->ops = &tt_local_ops;
         err = tt_local_configure(p, argc, argv, secret, &rg->impl);
     }
+    else if (!strcmp(type, "s3")) {
+        rg->ops = &tt_s3_ops;
+        err = tt_s3_configure(p, name, argc, argv, &rg->impl);
+    }
     else {
-        err = apr_psprintf(p, "unknown storage type '%s' (expected: local)",
-                           type);
+        err = apr_psprintf(p, "unknown storage type '%s' (expected: local, "
+                           "s3, or none to remove the region)", type);
     }
     if (err) {
         return apr_psprintf(p, "region %s: %s", name, err);

@@ -6,7 +6,8 @@
  * the verifier never know which backend they talk to:
  *   local  a directory; the module itself serves signed PUT/GET URLs under
  *          <base>/__storage__/<region>/ (tt_local.h);
- *   s3     (next) SigV4 presigned URLs, libcurl for HEAD/GET/DELETE/copy.
+ *   s3     AWS S3 or an S3-compatible store: presigned URLs, libcurl for
+ *          HEAD/GET/DELETE/copy (tt_s3.h).
  * Configured with `TooltoolRegion <name> <type> <args...>`. Pure: the
  * backends use APR, OpenSSL and libcurl only. */
 #ifndef TT_STORAGE_H
@@ -18,6 +19,11 @@
 #include "tt_sign.h"
 
 #define TT_REGION_NAME_MAX 64
+
+/* stat: the object is there but must never be served as it is stored (S3:
+ * a storage class other than STANDARD, a website redirect); the backend
+ * says why with tt_storage_refuse(). Verification treats it as invalid. */
+#define TT_STORAGE_REFUSED (APR_OS_START_USERERR + 10)
 
 struct svc_curl_pool_t;
 typedef struct tt_region_t tt_region_t;
@@ -43,8 +49,9 @@ typedef struct tt_storage_ops_t {
     const char *(*get_url)(const tt_region_t *rg, apr_pool_t *p,
                            const char *self, const char *key, apr_time_t now,
                            apr_int64_t expires_in);
-    /* Object size: APR_SUCCESS, APR_ENOENT when there is no object, another
-     * status when the store could not be asked. */
+    /* Object size: APR_SUCCESS, APR_ENOENT when there is no object,
+     * TT_STORAGE_REFUSED (above), another status when the store could not
+     * be asked. */
     apr_status_t (*stat)(const tt_region_t *rg, tt_io_t *io, const char *key,
                          apr_off_t *size);
     /* Streams the object through SHA-512 (never holds it in memory): hex
@@ -64,6 +71,11 @@ struct tt_region_t {
     const tt_storage_ops_t *ops;
     void *impl;                    /* the backend's own configuration */
 };
+
+/* A backend refusing an object (TT_STORAGE_REFUSED) records why in the
+ * call's pool; the caller reads it back (NULL when none was recorded). */
+apr_status_t tt_storage_refuse(tt_io_t *io, const char *why);
+const char *tt_storage_refusal(tt_io_t *io);
 
 /* "sha512/<digest>" */
 const char *tt_storage_key(apr_pool_t *p, const char *digest);

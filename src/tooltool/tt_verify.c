@@ -80,6 +80,14 @@ tt_obj_result tt_verify_object(const tt_region_t *rg, tt_io_t *io,
     if (APR_STATUS_IS_ENOENT(rv)) {
         return TT_OBJ_MISSING;
     }
+    if (rv == TT_STORAGE_REFUSED) {
+        /* e.g. an S3 storage class other than STANDARD (spec D19) */
+        *why = tt_storage_refusal(io);
+        if (!*why) {
+            *why = "the store refuses to serve it as stored";
+        }
+        return TT_OBJ_INVALID;
+    }
     if (rv != APR_SUCCESS) {
         *why = apr_psprintf(io->pool, "cannot stat %s in region %s", key,
                             rg->name);
