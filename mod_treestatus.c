@@ -24,10 +24,6 @@ module AP_MODULE_DECLARE_DATA treestatus_module;
 #define SVC_COMMIT "unknown"
 #endif
 
-typedef struct {
-    svc_loc_t loc;                 /* first: the shared setters rely on it */
-} ts_dir_cfg;
-
 static const svc_module_t ts_mod = {
     "treestatus", SVC_VERSION, SVC_COMMIT, SVC_PROBLEM_PLAIN,
     ts_statements, "ts_ping", "ts_hawk_client_get"
@@ -42,44 +38,16 @@ static const svc_default_role_t ts_roles[] = {
 };
 
 static svc_app_t ts_app = {
-    &ts_mod, ts_routes, TS_HANDLER_NAME, "treestatus-cache", 4096, 4194304, NULL, NULL, NULL,
-    "project:releng:services/treestatus/", HTTP_FORBIDDEN, NULL, ts_roles
+    .mod = &ts_mod,
+    .routes = ts_routes,
+    .handler_name = TS_HANDLER_NAME,
+    .mutex_type = "treestatus-cache",
+    .cache_obj_size = 4096,         /* rendered trees */
+    .cache_size = 4194304,
+    .scope_prefix = "project:releng:services/treestatus/",
+    .denied_status = HTTP_FORBIDDEN,
+    .default_roles = ts_roles,
 };
-
-static void *ts_create_dir(apr_pool_t *p, char *dir)
-{
-    ts_dir_cfg *c = apr_pcalloc(p, sizeof(*c));
-
-    svc_loc_init(&c->loc, dir);
-    return c;
-}
-
-static void *ts_merge_dir(apr_pool_t *p, void *basev, void *addv)
-{
-    ts_dir_cfg *c = apr_pcalloc(p, sizeof(*c));
-
-    svc_loc_merge(&c->loc, &((ts_dir_cfg *)basev)->loc,
-                  &((ts_dir_cfg *)addv)->loc);
-    return c;
-}
-
-static const char *ts_set_database(cmd_parms *cmd, void *dcfg, int on)
-{
-    (void)dcfg;
-    return on ? svc_dbd_register(cmd, ts_statements) : NULL;
-}
-
-static const char *ts_set_cache(cmd_parms *cmd, void *dcfg, const char *arg)
-{
-    const char *err = ap_check_cmd_context(cmd, GLOBAL_ONLY);
-
-    (void)dcfg;
-    if (err) {
-        return err;
-    }
-    ts_app.cache_spec = arg;
-    return NULL;
-}
 
 /* TreestatusCacheMaxAge: server-wide, reset for every configuration pass. */
 static apr_interval_time_t ts_max_age = TS_DEFAULT_CACHE_MAX_AGE;
@@ -111,17 +79,7 @@ static int ts_reset_settings(apr_pool_t *pconf, apr_pool_t *plog,
 }
 
 static const command_rec ts_cmds[] = {
-    AP_INIT_FLAG("TreestatusDatabase", ts_set_database, NULL, RSRC_CONF,
-                 "On: prepare the treestatus SQL statements on mod_dbd's "
-                 "connections (place after the DBD directives)"),
-    AP_INIT_TAKE1("TreestatusBase", svc_module_set_base, NULL, ACCESS_CONF,
-                  "URI prefix of the API (default: the enclosing <Location>)"),
-    AP_INIT_TAKE1("TreestatusMaxBody", svc_module_set_max_body, NULL,
-                  ACCESS_CONF, "Largest accepted request body in bytes "
-                  "(default 1048576)"),
-    AP_INIT_TAKE1("TreestatusCache", ts_set_cache, NULL, RSRC_CONF,
-                  "Shared cache: 'shmcb', 'shmcb:/path(bytes)' or 'none' "
-                  "(default shmcb)"),
+    SVC_MODULE_DIRECTIVES("Treestatus", ts_app),
     AP_INIT_TAKE1("TreestatusCacheMaxAge", ts_set_cache_max_age, NULL,
                   RSRC_CONF, "Seconds (decimals allowed) a cached generation "
                   "is trusted before the database is asked again: the "
@@ -130,7 +88,7 @@ static const command_rec ts_cmds[] = {
     {NULL}
 };
 
-SVC_MODULE_HOOKS(ts, ts_app, ts_dir_cfg, treestatus_module)
+SVC_MODULE_HOOKS(ts, ts_app, treestatus_module)
 
 static void ts_register_hooks(apr_pool_t *p)
 {
@@ -142,8 +100,8 @@ static void ts_register_hooks(apr_pool_t *p)
 
 AP_DECLARE_MODULE(treestatus) = {
     STANDARD20_MODULE_STUFF,
-    ts_create_dir,
-    ts_merge_dir,
+    svc_module_create_dir,
+    svc_module_merge_dir,
     NULL,
     NULL,
     ts_cmds,

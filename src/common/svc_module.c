@@ -12,7 +12,40 @@
 #include "svc_log.h"
 #include "svc_module.h"
 
-/* The dir configs of both modules start with their svc_loc_t. */
+void *svc_module_create_dir(apr_pool_t *p, char *dir)
+{
+    svc_loc_t *loc = apr_pcalloc(p, sizeof(*loc));
+
+    svc_loc_init(loc, dir);
+    return loc;
+}
+
+void *svc_module_merge_dir(apr_pool_t *p, void *basev, void *addv)
+{
+    svc_loc_t *loc = apr_pcalloc(p, sizeof(*loc));
+
+    svc_loc_merge(loc, basev, addv);
+    return loc;
+}
+
+const char *svc_module_set_database(cmd_parms *cmd, void *dcfg, int on)
+{
+    (void)dcfg;
+    return on ? svc_dbd_register(cmd, ((svc_app_t *)cmd->info)->mod->stmts)
+              : NULL;
+}
+
+const char *svc_module_set_cache(cmd_parms *cmd, void *dcfg, const char *arg)
+{
+    const char *err = ap_check_cmd_context(cmd, GLOBAL_ONLY);
+
+    (void)dcfg;
+    if (!err) {
+        ((svc_app_t *)cmd->info)->cache_spec = arg;
+    }
+    return err;
+}
+
 const char *svc_module_set_base(cmd_parms *cmd, void *dcfg, const char *arg)
 {
     return svc_loc_set_base(cmd, (svc_loc_t *)dcfg, arg);
@@ -27,6 +60,7 @@ void svc_module_pre_config(svc_app_t *app, apr_pool_t *pconf)
 {
     svc_cache_pre_config(pconf, app->mutex_type);
     app->cache = NULL;
+    app->shm = NULL;
     app->cache_spec = NULL;
     app->auth = svc_auth_cfg_create(pconf);
 }
@@ -49,7 +83,8 @@ static void add_default_roles(svc_app_t *app, apr_pool_t *pconf)
 int svc_module_post_config(svc_app_t *app, apr_pool_t *pconf, apr_pool_t *ptemp,
                            server_rec *s)
 {
-    const char *err;
+    const char *err, *spec;
+    int disabled;
 
     /* httpd runs post_config twice at start-up; shared memory is created on
      * the real pass only */
@@ -66,53 +101,41 @@ int svc_module_post_config(svc_app_t *app, apr_pool_t *pconf, apr_pool_t *ptemp,
                   "DBDParams for mod_%s", app->mod->name);
         return HTTP_INTERNAL_SERVER_ERROR;
     }
-    /* default: shmcb in the runtime dir, sized for the module */
-    err = svc_cache_create(pconf, ptemp, app->cache_spec ? app->cache_spec
-                           : apr_psprintf(ptemp, "shmcb:%s(%" APR_SIZE_T_FMT ")",
-                                          ap_runtime_dir_relative(ptemp,
-                                                                  app->mutex_type),
-                                          app->cache_size),
-                           app->mutex_type, &app->cache);
-    if (err && !app->cache_spec) {
-        /* the default needs mod_socache_shmcb; without it run uncached */
-        svc_log_s(s, SVC_LOG_WARNING, 0, 42, "mod_%s runs without a shared "
-                  "cache: %s", app->mod->name, err);
-        app->cache = NULL;
+    /* The shared memory holds rendered responses and the Hawk nonces seen.
+     * Default: shmcb in the runtime dir, sized for the module. `<P>Cache
+     * none` turns response caching off, never replay protection: the shm
+     * is then made anyway and only the nonces use it. */
+    disabled = app->cache_spec && !strcasecmp(app->cache_spec, "none");
+    spec = app->cache_spec && !disabled ? app->cache_spec
+        : apr_psprintf(ptemp, "shmcb:%s(%" APR_SIZE_T_FMT ")",
+                       ap_runtime_dir_relative(ptemp, app->mutex_type),
+                       app->cache_size);
+    err = svc_cache_create(pconf, ptemp, spec, app->mutex_type, &app->shm);
+    if (err && (!app->cache_spec || disabled)) {
+        /* the default needs mod_socache_shmcb */
+        svc_log_s(s, SVC_LOG_WARNING, 0, 42, "mod_%s runs without shared "
+                  "memory (no response cache, no Hawk replay protection): %s",
+                  app->mod->name, err);
+        app->shm = NULL;
     }
     else if (err) {
         svc_log_s(s, SVC_LOG_CRIT, 0, 41, "cache for mod_%s: %s",
                   app->mod->name, err);
         return HTTP_INTERNAL_SERVER_ERROR;
     }
-    if (app->cache && svc_cache_init(app->cache, app->mutex_type,
-                                     app->cache_obj_size, s, pconf) != APR_SUCCESS) {
+    if (app->shm && svc_cache_init(app->shm, app->mutex_type,
+                                   app->cache_obj_size, s, pconf) != APR_SUCCESS) {
         return HTTP_INTERNAL_SERVER_ERROR;
     }
+    app->cache = disabled ? NULL : app->shm;
     return OK;
 }
 
 void svc_module_child_init(svc_app_t *app, apr_pool_t *p, server_rec *s)
 {
-    svc_cache_child_init(app->cache, p, s);
+    svc_cache_child_init(app->shm, p, s);
     /* created here, so no curl handle is ever inherited over fork() */
     app->curl = svc_curl_pool_create(p);
-}
-
-/* Without one of our directives in the <Location>, httpd never creates our
- * dir config for it, so the base path is taken from core's config of the
- * section that set the handler: the <Location> path. */
-static const svc_loc_t *effective_loc(request_rec *r, const svc_loc_t *loc)
-{
-    core_dir_config *cd;
-    svc_loc_t *eff;
-
-    if (loc->base) {
-        return loc;
-    }
-    cd = ap_get_core_module_config(r->per_dir_config);
-    eff = apr_pmemdup(r->pool, loc, sizeof(*loc));
-    eff->base = (cd && cd->d && cd->d[0] == '/' && !cd->r) ? cd->d : "";
-    return eff;
 }
 
 int svc_module_handler(svc_app_t *app, request_rec *r, const svc_loc_t *loc,
@@ -121,7 +144,7 @@ int svc_module_handler(svc_app_t *app, request_rec *r, const svc_loc_t *loc,
     if (!r->handler || strcmp(r->handler, app->handler_name)) {
         return DECLINED;
     }
-    return svc_dispatch(r, app, effective_loc(r, loc), cfg);
+    return svc_dispatch(r, app, loc, cfg);
 }
 
 /* The APIs' URIs name no files: httpd's translation of them into a path under

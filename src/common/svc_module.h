@@ -12,9 +12,27 @@
 #include "svc_req.h"
 
 
-/* Directive setters usable in command tables with cmd->info = &loc offset. */
+/* The per-location config both modules use: a svc_loc_t. */
+void *svc_module_create_dir(apr_pool_t *p, char *dir);
+void *svc_module_merge_dir(apr_pool_t *p, void *basev, void *addv);
+
+/* Directive setters; cmd->info is the module's svc_app_t where needed. */
 const char *svc_module_set_base(cmd_parms *cmd, void *dcfg, const char *arg);
 const char *svc_module_set_max_body(cmd_parms *cmd, void *dcfg, const char *arg);
+const char *svc_module_set_database(cmd_parms *cmd, void *dcfg, int on);
+const char *svc_module_set_cache(cmd_parms *cmd, void *dcfg, const char *arg);
+
+/* The directives every module has, named with its prefix P ("Treestatus"). */
+#define SVC_MODULE_DIRECTIVES(P, app) \
+    AP_INIT_FLAG(P "Database", svc_module_set_database, &app, RSRC_CONF, \
+        "On: prepare the module's SQL statements on mod_dbd's connections " \
+        "(place after the DBD directives)"), \
+    AP_INIT_TAKE1(P "Base", svc_module_set_base, NULL, ACCESS_CONF, \
+        "URI prefix of the API (default: the enclosing <Location>)"), \
+    AP_INIT_TAKE1(P "MaxBody", svc_module_set_max_body, NULL, ACCESS_CONF, \
+        "Largest accepted request body in bytes (default 1048576)"), \
+    AP_INIT_TAKE1(P "Cache", svc_module_set_cache, &app, RSRC_CONF, \
+        "Shared cache: 'shmcb', 'shmcb:/path(bytes)' or 'none' (default shmcb)")
 
 /* Hook bodies. */
 void svc_module_pre_config(svc_app_t *app, apr_pool_t *pconf);
@@ -36,7 +54,7 @@ int svc_module_handler(svc_app_t *app, request_rec *r, const svc_loc_t *loc,
  * svc_module_* bodies above; `dir_type` is the module's dir config struct,
  * whose first member is its svc_loc_t. Keeps the two mod_*.c files down to
  * what really differs between them. */
-#define SVC_MODULE_HOOKS(pfx, app, dir_type, modrec)                          \
+#define SVC_MODULE_HOOKS(pfx, app, modrec)                                    \
     static int pfx##_pre_config(apr_pool_t *pconf, apr_pool_t *plog,          \
                                 apr_pool_t *ptemp)                            \
     {                                                                         \
@@ -56,8 +74,8 @@ int svc_module_handler(svc_app_t *app, request_rec *r, const svc_loc_t *loc,
     }                                                                         \
     static int pfx##_handler(request_rec *r)                                  \
     {                                                                         \
-        dir_type *c = ap_get_module_config(r->per_dir_config, &modrec);      \
-        return svc_module_handler(&app, r, (const svc_loc_t *)c, c);          \
+        svc_loc_t *c = ap_get_module_config(r->per_dir_config, &modrec);     \
+        return svc_module_handler(&app, r, c, c);                             \
     }                                                                         \
     static int pfx##_translate(request_rec *r)                                \
     {                                                                         \
