@@ -1,5 +1,7 @@
 #include "httpd.h"
 #include "http_config.h"
+#include "http_core.h"
+#include "ap_expr.h"
 #include "http_protocol.h"
 #include "http_request.h"
 #include "apr_strings.h"
@@ -7,6 +9,84 @@
 #include "svc_dbd.h"
 #include "svc_req.h"
 #include "svc_send.h"
+
+/* The path of the <Location> whose SetHandler names this module: the
+ * longest plain (non-regex, non-wildcard) <Location> prefixing the URI whose
+ * handler evaluates to ours. httpd does not tell modules which section set
+ * the handler (core's merged config only keeps the last section's path,
+ * which is a nested <Location> when ops add one, for authentication say). */
+static const char *handler_location(request_rec *r, const char *handler)
+{
+    core_server_config *sconf = ap_get_core_module_config(r->server->module_config);
+    ap_conf_vector_t **secs;
+    const char *best = NULL, *err, *val;
+    apr_size_t best_len = 0, len;
+    int i;
+
+    if (!sconf || !sconf->sec_url) {
+        return NULL;
+    }
+    secs = (ap_conf_vector_t **)sconf->sec_url->elts;
+    for (i = 0; i < sconf->sec_url->nelts; i++) {
+        core_dir_config *cd = ap_get_core_module_config(secs[i]);
+
+        if (!cd || !cd->expr_handler || !cd->d || cd->r || cd->d_is_fnmatch) {
+            continue;
+        }
+        len = strlen(cd->d);
+        if ((best && len <= best_len) || strncmp(r->uri, cd->d, len)
+            || (len && cd->d[len - 1] != '/' && r->uri[len] != '/'
+                && r->uri[len] != '\0')) {
+            continue;
+        }
+        err = NULL;
+        val = ap_expr_str_exec(r, cd->expr_handler, &err);
+        if (!err && val && !strcasecmp(val, handler)) {
+            best = cd->d;
+            best_len = len;
+        }
+    }
+    return best;
+}
+
+/* The route path: the URI minus the base (…Base directive, else the
+ * <Location> that set the handler). When the handler came from elsewhere
+ * (<LocationMatch>, <If>, mod_rewrite's H=), the shortest prefix of the URI
+ * after which the rest is a route. */
+static svc_route_result find_route(svc_req_t *req, const char *base,
+                                   const char **path)
+{
+    request_rec *r = req->r;
+    const char *p;
+    svc_route_result found;
+
+    if (!base) {
+        base = handler_location(r, req->app->handler_name);
+    }
+    if (base) {
+        apr_size_t n = strlen(base);
+
+        while (n > 0 && base[n - 1] == '/') {
+            n--;
+        }
+        req->base = apr_pstrndup(r->pool, base, n);
+        *path = svc_route_relative(r->pool, r->uri, base);
+        return *path ? svc_route_find(r->pool, req->app->routes, r->method,
+                                      *path, &req->match)
+                     : SVC_ROUTE_NOT_FOUND;
+    }
+    for (p = r->uri; p && *p == '/'; p = strchr(p + 1, '/')) {
+        found = svc_route_find(r->pool, req->app->routes, r->method, p,
+                               &req->match);
+        if (found != SVC_ROUTE_NOT_FOUND) {
+            *path = p;
+            req->base = apr_pstrndup(r->pool, r->uri, p - r->uri);
+            return found;
+        }
+    }
+    *path = NULL;
+    return SVC_ROUTE_NOT_FOUND;
+}
 
 int svc_dispatch(request_rec *r, const svc_app_t *app, const svc_loc_t *loc,
                  void *cfg)
@@ -20,11 +100,7 @@ int svc_dispatch(request_rec *r, const svc_app_t *app, const svc_loc_t *loc,
     req->mod = app->mod;
     req->loc = loc;
     req->cfg = cfg;
-    path = svc_route_relative(r->pool, r->uri, loc->base);
-    if (!path) {
-        return svc_send_problem(req, HTTP_NOT_FOUND, NULL);
-    }
-    found = svc_route_find(r->pool, app->routes, r->method, path, &req->match);
+    found = find_route(req, loc->base, &path);
     if (found == SVC_ROUTE_NOT_FOUND) {
         return svc_send_problem(req, HTTP_NOT_FOUND, NULL);
     }
@@ -87,7 +163,8 @@ svc_db_t *svc_req_db(svc_req_t *req)
 
 void svc_loc_init(svc_loc_t *loc, const char *dir)
 {
-    loc->base = dir ? dir : NULL;
+    (void)dir; /* a section's path is no base: it may be a nested <Location> */
+    loc->base = NULL;
     loc->max_body = -1;
 }
 

@@ -34,7 +34,8 @@ typedef struct svc_app_t {
     unsigned int cache_obj_size;   /* socache sizing hint */
     apr_size_t cache_size;         /* default shm size (bytes) */
     const char *cache_spec;        /* from the module's cache directive, NULL = default */
-    struct svc_cache_t *cache;     /* this generation's cache, NULL = none */
+    struct svc_cache_t *cache;     /* response cache of this generation, NULL = none */
+    struct svc_cache_t *shm;       /* shared memory (cache and Hawk nonces), NULL = none */
     struct svc_auth_cfg_t *auth;   /* identities and scopes (svc_auth.h) */
     const char *scope_prefix;      /* prepended to route scopes */
     int denied_status;             /* route scope held by nobody: 403 */
@@ -51,7 +52,8 @@ typedef struct svc_default_role_t {
 
 /* Per-location settings every module has (embedded in its dir config). */
 typedef struct svc_loc_t {
-    const char *base;              /* URI prefix the routes are relative to */
+    const char *base;              /* URI prefix the routes are relative to
+                                      (…Base); NULL = found per request */
     apr_off_t max_body;            /* request body cap (bytes), -1 = unset */
 } svc_loc_t;
 
@@ -61,6 +63,7 @@ typedef struct svc_req_t {
     const svc_module_t *mod;
     svc_route_match_t match;
     const svc_loc_t *loc;
+    const char *base;              /* the URI prefix the route is relative to */
     void *cfg;                     /* the module's own dir config */
     svc_db_t *db;                  /* acquired on first use */
     int auth_done;                 /* svc_auth_identify ran */

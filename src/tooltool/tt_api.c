@@ -57,7 +57,7 @@ const char *tt_api_self(svc_req_t *req)
                            apr_table_get(r->headers_in, "Host"),
                            r->server->server_hostname,
                            r->connection->local_addr->port);
-    return tt_url_self(r->pool, origin, req->loc->base);
+    return tt_url_self(r->pool, origin, req->base);
 }
 
 void tt_api_io(svc_req_t *req, tt_io_t *io)
