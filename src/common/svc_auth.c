@@ -105,7 +105,7 @@ const char *svc_auth_cmd_role(cmd_parms *cmd, void *d, int argc, char *const arg
 /* "-" (never), epoch seconds, "YYYY-MM-DD" or "YYYY-MM-DDTHH:MM:SSZ" (UTC). */
 static const char *parse_expiry(apr_pool_t *p, const char *s, apr_int64_t *out)
 {
-    apr_time_exp_t tm = {0};
+    apr_time_exp_t tm = {0}, want;
     apr_time_t t;
     int n, len = 0;
 
@@ -130,8 +130,14 @@ static const char *parse_expiry(apr_pool_t *p, const char *s, apr_int64_t *out)
     }
     tm.tm_year -= 1900;
     tm.tm_mon -= 1;
-    if (apr_time_exp_gmt_get(&t, &tm) != APR_SUCCESS) {
-        return apr_psprintf(p, "invalid expiry '%s'", s);
+    want = tm;
+    if (apr_time_exp_gmt_get(&t, &tm) != APR_SUCCESS
+        || apr_time_exp_gmt(&tm, t) != APR_SUCCESS
+        || tm.tm_year != want.tm_year || tm.tm_mon != want.tm_mon
+        || tm.tm_mday != want.tm_mday || tm.tm_hour != want.tm_hour
+        || tm.tm_min != want.tm_min || tm.tm_sec != want.tm_sec) {
+        /* 2020-02-30 or 25:00 would otherwise roll over silently */
+        return apr_psprintf(p, "invalid expiry '%s' (no such date or time)", s);
     }
     *out = apr_time_sec(t);
     return NULL;
@@ -319,6 +325,19 @@ static void signed_host_port(request_rec *r, const char **host, unsigned int *po
     }
 }
 
+/* What the client signed as the resource: path and query as sent. An
+ * absolute-form request target (a proxy talking to us) is cut to its path. */
+static const char *signed_resource(request_rec *r)
+{
+    const char *u = r->unparsed_uri, *slash;
+
+    if (u && u[0] != '/' && (slash = strstr(u, "://"))) {
+        slash = strchr(slash + 3, '/');
+        return slash ? slash : "/";
+    }
+    return u;
+}
+
 static apr_status_t lookup_client(void *baton, apr_pool_t *p, const char *id,
                                   const char **token,
                                   const apr_array_header_t **scopes)
@@ -379,7 +398,7 @@ static int hawk_local(svc_req_t *req, const char *header)
     hc.skew = cfg->skew;
     hr.authorization = header;
     hr.method = r->method;
-    hr.resource = r->unparsed_uri;
+    hr.resource = signed_resource(r);
     signed_host_port(r, &hr.host, &hr.port);
     hr.now = apr_time_sec(apr_time_now());
     if (svc_hawk_verify(r->pool, &hc, &hr, res) != SVC_HAWK_OK) {
@@ -395,7 +414,7 @@ static int hawk_local(svc_req_t *req, const char *header)
                                 res->reason ? res->reason
                                 : svc_hawk_status_name(res->status), NULL));
     }
-    rv = svc_cache_add(req->app->cache, r->server,
+    rv = svc_cache_add(req->app->shm, r->server,
                        apr_pstrcat(r->pool, "hawk:",
                                    svc_hawk_replay_key(r->pool, res->attrs.id,
                                                        res->attrs.ts,
@@ -421,22 +440,37 @@ static int hawk_delegated(svc_req_t *req, const char *header)
     unsigned int port;
     json_t *q, *a, *scopes;
     apr_array_header_t *held;
+    svc_hawk_result_t *res = apr_pcalloc(r->pool, sizeof(*res));
+    const char *why = NULL;
+    char *m;
     size_t i;
 
+    /* malformed headers are the client's fault (401) without asking
+     * Taskcluster; the attributes also give the payload hash to check
+     * once the body is read, which the auth service cannot do */
+    if (svc_hawk_parse(r->pool, header, &res->attrs, &why) != SVC_HAWK_OK
+        || !res->attrs.id || !res->attrs.ts || !res->attrs.nonce
+        || !res->attrs.mac) {
+        return fail(req, HTTP_UNAUTHORIZED,
+                    apr_pstrcat(r->pool, "Hawk authentication failed: ",
+                                why ? why : "Invalid header syntax", NULL));
+    }
     signed_host_port(r, &host, &port);
     q = svc_json_own(r->pool, json_pack("{s:s, s:s, s:s, s:i, s:s}",
                                         "method", apr_pstrdup(r->pool, r->method),
-                                        "resource", r->unparsed_uri,
+                                        "resource", signed_resource(r),
                                         "host", host, "port", (int)port,
                                         "authorization", header));
-    if (q) {
-        /* json_pack refused odd bytes: nothing Taskcluster could accept */
-        char *m = (char *)json_string_value(json_object_get(q, "method"));
-        for (; m && *m; m++) {
-            *m = apr_tolower(*m);
-        }
+    if (!q) {
+        /* json_pack refuses bytes that are not UTF-8: the request's */
+        return fail(req, HTTP_UNAUTHORIZED,
+                    "Hawk authentication failed: the request's host or path "
+                    "is not valid UTF-8");
     }
-    if (!q || !req->app->curl
+    for (m = (char *)json_string_value(json_object_get(q, "method")); *m; m++) {
+        *m = apr_tolower(*m);
+    }
+    if (!req->app->curl
         || svc_curl_post_json(req->app->curl, r->pool,
                               apr_pstrcat(r->pool, cfg->tc_root_url,
                                           "/api/auth/v1/authenticate-hawk", NULL),
@@ -445,7 +479,7 @@ static int hawk_delegated(svc_req_t *req, const char *header)
         || resp.status != 200) {
         svc_log_r(r, SVC_LOG_ERR, 0, 51, "Taskcluster authenticate-hawk at %s "
                   "failed: %s", cfg->tc_root_url,
-                  !q ? "request not encodable" : resp.error ? resp.error
+                  !req->app->curl ? "no curl handle" : resp.error ? resp.error
                   : apr_psprintf(r->pool, "HTTP %ld", resp.status));
         return fail(req, HTTP_SERVICE_UNAVAILABLE,
                     "The authentication service is unavailable");
@@ -469,11 +503,17 @@ static int hawk_delegated(svc_req_t *req, const char *header)
             APR_ARRAY_PUSH(held, const char *) = s;
         }
     }
-    set_identity(req, apr_pstrdup(r->pool, client),
-                 svc_scopes_expand(r->pool, cfg->roles, held), "Hawk");
+    res->client_id = apr_pstrdup(r->pool, client);
+    res->scopes = svc_scopes_expand(r->pool, cfg->roles, held);
+    req->hawk = res;
+    set_identity(req, res->client_id, res->scopes, "Hawk");
     return 0;
 }
 
+static void httpd_user(svc_req_t *req);
+
+/* Our Bearer tokens; a token we do not know may be another module's (e.g.
+ * mod_auth_openidc's OAuth 2.0 mode set r->user from it): then r->user. */
 static int bearer(svc_req_t *req, const char *token)
 {
     const svc_auth_cfg_t *cfg = req->app->auth;
@@ -485,6 +525,10 @@ static int bearer(svc_req_t *req, const char *token)
     }
     if (svc_tokens_verify(cfg->tokens, token, apr_time_sec(apr_time_now()),
                           &found, &reason) != SVC_TOKEN_OK) {
+        if (req->r->user) {
+            httpd_user(req);
+            return 0;
+        }
         return fail(req, HTTP_UNAUTHORIZED, reason);
     }
     set_identity(req, found->identity,
