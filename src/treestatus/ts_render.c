@@ -1,36 +1,12 @@
 #include <string.h>
 #include <apr_strings.h>
 #include "svc_json.h"
+#include "svc_time.h"
 #include "ts_render.h"
 
 const char *ts_render_when(apr_pool_t *p, const char *sql)
 {
-    char out[19 + 7 + 6 + 1], digits[7] = "000000";
-    apr_size_t n = 19;
-    int i;
-
-    if (!sql) {
-        return NULL;
-    }
-    if (strlen(sql) < 19 || (sql[10] != 'T' && sql[10] != ' ')) {
-        return sql; /* not a timestamp we know: shown as stored */
-    }
-    memcpy(out, sql, 19);
-    out[10] = 'T';
-    if (sql[19] == '.') {
-        /* PostgreSQL's own text drops trailing zeros; isoformat() has 6
-         * digits, or none at all when the fraction is 0 */
-        for (i = 0; i < 6 && sql[20 + i] >= '0' && sql[20 + i] <= '9'; i++) {
-            digits[i] = sql[20 + i];
-        }
-        if (strcmp(digits, "000000")) {
-            out[n++] = '.';
-            memcpy(out + n, digits, 6);
-            n += 6;
-        }
-    }
-    memcpy(out + n, "+00:00", 7);
-    return apr_pstrdup(p, out);
+    return svc_time_iso(p, sql, "+00:00");
 }
 
 json_t *ts_render_tags(const char *text)
