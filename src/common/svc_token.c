@@ -4,6 +4,7 @@
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
 #include "svc_token.h"
+#include "svc_hex.h"
 
 /* An entry plus its raw digest, which is what gets compared. */
 typedef struct {
@@ -21,20 +22,6 @@ static void digest(const char *token, unsigned char md[32])
     unsigned int n = 32;
 
     EVP_Digest(token, strlen(token), md, &n, EVP_sha256(), NULL);
-}
-
-static int hexval(int c)
-{
-    if (c >= '0' && c <= '9') {
-        return c - '0';
-    }
-    if (c >= 'a' && c <= 'f') {
-        return c - 'a' + 10;
-    }
-    if (c >= 'A' && c <= 'F') {
-        return c - 'A' + 10;
-    }
-    return -1;
 }
 
 const char *svc_token_hash(apr_pool_t *p, const char *token)
@@ -106,7 +93,7 @@ const char *svc_tokens_add(svc_tokens_t *tokens, const char *sha256_hex,
     }
     lower = apr_pstrdup(p, sha256_hex);
     for (i = 0; i < 32; i++) {
-        int hi = hexval(sha256_hex[2 * i]), lo = hexval(sha256_hex[2 * i + 1]);
+        int hi = svc_hexval(sha256_hex[2 * i]), lo = svc_hexval(sha256_hex[2 * i + 1]);
 
         if (hi < 0 || lo < 0) {
             return apr_psprintf(p, "'%s' is not a SHA-256 in hex (64 digits: "

@@ -4,26 +4,13 @@
 #include "svc_json.h"
 #include "tt_input.h"
 #include "tt_sha512.h"
+#include "svc_hex.h"
 
 const char *const tt_visibilities[] = {"public", "internal", NULL};
 static const char *const op_names[] = {"set_visibility", "delete_instances",
                                        NULL};
 
 /* ---- query strings ----------------------------------------------------- */
-
-static int hexval(char c)
-{
-    if (c >= '0' && c <= '9') {
-        return c - '0';
-    }
-    if (c >= 'a' && c <= 'f') {
-        return c - 'a' + 10;
-    }
-    if (c >= 'A' && c <= 'F') {
-        return c - 'A' + 10;
-    }
-    return -1;
-}
 
 /* application/x-www-form-urlencoded name: %XX and '+'; a malformed escape
  * is kept as is (werkzeug does the same). */
@@ -36,9 +23,9 @@ static char *form_decode(apr_pool_t *p, const char *s, apr_size_t n)
         if (s[i] == '+') {
             *w++ = ' ';
         }
-        else if (s[i] == '%' && i + 2 < n && hexval(s[i + 1]) >= 0
-                 && hexval(s[i + 2]) >= 0) {
-            *w++ = (char)(hexval(s[i + 1]) * 16 + hexval(s[i + 2]));
+        else if (s[i] == '%' && i + 2 < n && svc_hexval(s[i + 1]) >= 0
+                 && svc_hexval(s[i + 2]) >= 0) {
+            *w++ = (char)(svc_hexval(s[i + 1]) * 16 + svc_hexval(s[i + 2]));
             i += 2;
         }
         else {

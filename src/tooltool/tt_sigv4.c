@@ -10,6 +10,7 @@
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
 #include "tt_sigv4.h"
+#include "svc_hex.h"
 
 #define ALGORITHM "AWS4-HMAC-SHA256"
 #define AWS_HOST "s3.amazonaws.com"
@@ -71,15 +72,6 @@ const char *tt_sigv4_sha256_hex(apr_pool_t *p, const void *data,
     return hex_lower(p, md, n);
 }
 
-static int hexval(int c)
-{
-    if (c >= '0' && c <= '9') {
-        return c - '0';
-    }
-    c = apr_tolower(c);
-    return c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
-}
-
 /* %XX -> byte; a '%' not followed by two hex digits stays a '%', and '+'
  * stays '+' (signed as %2B): give queries in encoded form, as
  * tt_sigv4_uri_encode() makes them. */
@@ -91,8 +83,8 @@ static char *uri_decode(apr_pool_t *p, const char *s, apr_size_t len)
     for (i = 0; i < len; i++) {
         int hi, lo;
 
-        if (s[i] == '%' && i + 2 < len && (hi = hexval(s[i + 1])) >= 0
-            && (lo = hexval(s[i + 2])) >= 0) {
+        if (s[i] == '%' && i + 2 < len && (hi = svc_hexval(s[i + 1])) >= 0
+            && (lo = svc_hexval(s[i + 2])) >= 0) {
             *o++ = (char)(hi * 16 + lo);
             i += 2;
         }
@@ -691,7 +683,7 @@ static const char *canonical_path(apr_pool_t *p, const char *path)
     const unsigned char *s;
 
     for (s = (const unsigned char *)path; *s; s++) {
-        if (*s == '%' && hexval(s[1]) >= 0 && hexval(s[2]) >= 0) {
+        if (*s == '%' && svc_hexval(s[1]) >= 0 && svc_hexval(s[2]) >= 0) {
             *o++ = '%';
             *o++ = (char)apr_toupper(s[1]);
             *o++ = (char)apr_toupper(s[2]);
