@@ -11,24 +11,7 @@
  * (the runner is started from the repository root). */
 static json_t *load_vectors(const char *name)
 {
-    const char *dir = getenv("UNIT_VECTORS_DIR");
-    char path[1024];
-    json_error_t err;
-    json_t *doc;
-
-    if (dir) {
-        snprintf(path, sizeof(path), "%s/%s", dir, name);
-    }
-    else {
-        const char *slash = strrchr(__FILE__, '/');
-        int n = slash ? (int)(slash - __FILE__) : 1;
-
-        snprintf(path, sizeof(path), "%.*s/vectors/%s", n,
-                 slash ? __FILE__ : ".", name);
-    }
-    doc = json_load_file(path, 0, &err);
-    ck_assert_msg(doc != NULL, "%s: %s (line %d)", path, err.text, err.line);
-    return doc;
+    return unit_load_vectors(name, 0);
 }
 
 static apr_array_header_t *strings(const json_t *arr)

@@ -16,24 +16,7 @@ static const tt_s3_creds_t aws_creds = {AWS_ACCESS, AWS_SECRET, NULL};
 
 static json_t *load_vectors(const char *name)
 {
-    const char *dir = getenv("UNIT_VECTORS_DIR");
-    char path[1024];
-    json_error_t err;
-    json_t *doc;
-
-    if (dir) {
-        snprintf(path, sizeof(path), "%s/%s", dir, name);
-    }
-    else {
-        const char *slash = strrchr(__FILE__, '/');
-        int n = slash ? (int)(slash - __FILE__) : 1;
-
-        snprintf(path, sizeof(path), "%.*s/vectors/%s", n,
-                 slash ? __FILE__ : ".", name);
-    }
-    doc = json_load_file(path, 0, &err);
-    ck_assert_msg(doc != NULL, "%s: %s (line %d)", path, err.text, err.line);
-    return doc;
+    return unit_load_vectors(name, 0);
 }
 
 static const char *str(const json_t *obj, const char *key)

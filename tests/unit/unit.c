@@ -1,5 +1,7 @@
 /* Runner for all Check suites: one SRunner, one summary line for CI. */
+#include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <apr_general.h>
 #include <jansson.h>
 #include "unit.h"
@@ -16,6 +18,29 @@ void unit_pool_teardown(void)
 {
     apr_pool_destroy(unit_pool);
     unit_pool = NULL;
+}
+
+json_t *unit_load_vectors(const char *name, size_t flags)
+{
+    const char *dir = getenv("UNIT_VECTORS_DIR");
+    char path[1024];
+    json_error_t err;
+    json_t *doc;
+
+    if (dir) {
+        snprintf(path, sizeof(path), "%s/%s", dir, name);
+    }
+    else {
+        /* next to this file; the runner starts from the repository root */
+        const char *slash = strrchr(__FILE__, '/');
+        int n = slash ? (int)(slash - __FILE__) : 1;
+
+        snprintf(path, sizeof(path), "%.*s/vectors/%s", n,
+                 slash ? __FILE__ : ".", name);
+    }
+    doc = json_load_file(path, flags, &err);
+    ck_assert_msg(doc != NULL, "%s: %s (line %d)", path, err.text, err.line);
+    return doc;
 }
 
 TCase *unit_tcase(const char *name)
