@@ -1156,7 +1156,7 @@ static apr_status_t copy_via_file(const tt_region_t *rg,
             tt_log(&io->log, SVC_LOG_WARNING, 0, TTLOGNO(01205), "S3 %s in "
                    "region %s does not match its key (digest %s): not copied "
                    "into region %s", key, from->name, hex, rg->name);
-            rv = APR_EGENERAL;
+            rv = tt_storage_refuse(io, "its content does not match its key");
         }
         else if ((rv = apr_file_seek(f, APR_SET, &zero)) == APR_SUCCESS) {
             rv = put_file(rg, io, key, f, c.received, NULL);
@@ -1205,7 +1205,7 @@ static apr_status_t copy_from_local(const tt_region_t *rg,
                "region %s does not match its key (digest %s): its copy in "
                "region %s is deleted", key, from->name, hex, rg->name);
         s3_remove(rg, io, key);
-        return APR_EGENERAL;
+        return tt_storage_refuse(io, "its content does not match its key");
     }
     return APR_SUCCESS;
 }
@@ -1223,14 +1223,8 @@ static apr_status_t s3_copy(const tt_region_t *rg, const tt_region_t *from,
         return APR_ENOTIMPL;
     }
     rv = s3_stat(from, io, key, &size);
-    if (rv == TT_STORAGE_REFUSED) {
-        tt_log(&io->log, SVC_LOG_WARNING, 0, TTLOGNO(01208), "S3 %s in region "
-               "%s is not servable (%s): not copied into region %s", key,
-               from->name, tt_storage_refusal(io), rg->name);
-        return APR_EGENERAL;
-    }
     if (rv != APR_SUCCESS) {
-        return rv;
+        return rv; /* TT_STORAGE_REFUSED: said why (tt_storage_refusal) */
     }
     if (size > TT_S3_SINGLE_MAX) {
         tt_log(&io->log, SVC_LOG_WARNING, 0, TTLOGNO(01209), "S3 copy of %s "

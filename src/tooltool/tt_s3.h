@@ -46,7 +46,8 @@
  *          must match the key) then PUT; from a `local` region: PUT from the
  *          object file (hashed as it is sent; a mismatch deletes the copy).
  *          Objects above 5 GiB (the single-request limit) and other backend
- *          types: APR_ENOTIMPL.
+ *          types: APR_ENOTIMPL; a source object that may not be served or
+ *          does not match its key: TT_STORAGE_REFUSED.
  * Errors: APR_ENOENT for a missing object (404 NoSuchKey); otherwise the
  * store "could not be asked": APR_ECONNREFUSED / APR_TIMEUP / APR_EGENERAL
  * for transport failures, APR_EACCES for 403, APR_EAGAIN for 5xx,

@@ -121,6 +121,23 @@ const svc_db_stmt_t tt_statements[] = {
      "INSERT INTO " TT_INST " (file_id, region) VALUES (%d, %s) "
      "ON CONFLICT DO NOTHING"},
 
+    /* ---- replication by the sweeper (spec 3.5, D13) */
+    /* files with an instance in some but not all of the configured regions
+     * (comma-separated, $1; their number, $2), newest first, a bounded
+     * batch ($3); `regions` = their configured instance regions */
+    {"tt_replicate_candidates",
+     "SELECT f.id AS file_id, f.sha512, f.size, "
+     "string_agg(i.region, ',' ORDER BY i.region) AS regions "
+     "FROM " TT_FILES " f JOIN " TT_INST " i ON i.file_id = f.id "
+     "WHERE i.region = ANY (string_to_array(%s, ',')) "
+     "GROUP BY f.id HAVING count(*) < %d ORDER BY f.id DESC LIMIT %d"},
+    /* the copy's instance, only while the source instance still exists
+     * (run after tt_patch_lock: a concurrent delete_instances wins) */
+    {"tt_replica_insert",
+     "INSERT INTO " TT_INST " (file_id, region) SELECT %d, %s WHERE EXISTS "
+     "(SELECT 1 FROM " TT_INST " WHERE file_id = %d AND region = %s) "
+     "ON CONFLICT DO NOTHING"},
+
     /* ---- PATCH /file/sha512/{digest} (one transaction) */
     {"tt_patch_lock",
      "SELECT f.id, (SELECT coalesce(json_agg("

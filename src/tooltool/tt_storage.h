@@ -60,8 +60,10 @@ typedef struct tt_storage_ops_t {
                            char *hex, apr_off_t *size);
     /* Deletes the object; an absent object is a success. */
     apr_status_t (*remove)(const tt_region_t *rg, tt_io_t *io, const char *key);
-    /* Copies `key` from `from` (same backend type) into rg, replacing what is
-     * there. APR_ENOTIMPL across backend types. */
+    /* Copies `key` from `from` into rg, replacing what is there. APR_ENOENT
+     * when `from` has no object, APR_ENOTIMPL when rg cannot copy from that
+     * backend, TT_STORAGE_REFUSED when from's object must not be copied
+     * (not servable, or not matching its key). */
     apr_status_t (*copy)(const tt_region_t *rg, const tt_region_t *from,
                          tt_io_t *io, const char *key);
 } tt_storage_ops_t;

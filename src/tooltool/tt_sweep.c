@@ -6,17 +6,32 @@
 #include "apr_strings.h"
 #include "mod_dbd.h"
 #include "mod_watchdog.h"
+#include "svc_curl.h"
 #include "svc_db.h"
 #include "tt_log.h"
+#include "tt_replicate.h"
 #include "tt_sql.h"
 #include "tt_sweep.h"
 #include "tt_verify.h"
 
 #define SWEEP_BATCH "1000"           /* pending uploads looked at per run */
+#define REPLICATE_BATCH 100          /* files replicated at most per run */
+#define REPLICATE_RETRY 3600         /* s before a file that could not be
+                                      * replicated (no source object, backend
+                                      * pair unsupported) is tried again */
+
+/* What the replication of this process remembers between runs: files not
+ * to try again before a time (file id -> apr_time_t). Only the sweeper's
+ * thread touches it. */
+typedef struct {
+    apr_pool_t *pool;
+    apr_hash_t *retry;
+} repl_memory_t;
 
 typedef struct {
     server_rec *s;
     const tt_conf_t *conf;
+    repl_memory_t *mem;
 } sweep_t;
 
 static APR_OPTIONAL_FN_TYPE(ap_dbd_open) *dbd_open_fn;
@@ -104,12 +119,13 @@ static apr_array_header_t *list_expired(const sweep_t *sw, apr_pool_t *p,
     return out;
 }
 
-static void sweep_one(const sweep_t *sw, apr_pool_t *p, const tt_pending_t *pu)
+static void sweep_one(const sweep_t *sw, apr_pool_t *p, const tt_pending_t *pu,
+                      svc_curl_pool_t *curl)
 {
     const tt_region_t *rg = tt_conf_region(sw->conf, pu->region);
     tt_pu_action action = tt_verify_decide(pu, apr_time_now(),
                                            sw->conf->abandon_after, rg);
-    tt_io_t io = {p, {sw->s, SVC_LOG_SERVER}, NULL};
+    tt_io_t io = {p, {sw->s, SVC_LOG_SERVER}, curl};
     tt_obj_result res = TT_OBJ_MISSING;
     const char *why = NULL;
     conn_t c;
@@ -158,26 +174,197 @@ static void abandon(const sweep_t *sw, apr_pool_t *p, apr_time_t now)
     close_db(sw, &c);
 }
 
+/* ---- replication (spec 3.5, D13; tt_replicate.h) */
+
+/* Forgets the retry times that have passed; how many are left. */
+static int retry_prune(repl_memory_t *m, apr_time_t now)
+{
+    apr_hash_index_t *hi;
+
+    if (!m->pool) {
+        /* this process' own, for as long as it sweeps */
+        apr_pool_create(&m->pool, NULL);
+        m->retry = apr_hash_make(m->pool);
+    }
+    for (hi = apr_hash_first(NULL, m->retry); hi; hi = apr_hash_next(hi)) {
+        const void *key;
+        void *until;
+        apr_hash_this(hi, &key, NULL, &until);
+        if (*(apr_time_t *)until <= now) {
+            apr_hash_set(m->retry, key, APR_HASH_KEY_STRING, NULL);
+        }
+    }
+    if (apr_hash_count(m->retry) == 0) {
+        apr_pool_clear(m->pool); /* what the removed entries used */
+        m->retry = apr_hash_make(m->pool);
+    }
+    return (int)apr_hash_count(m->retry);
+}
+
+static void retry_later(repl_memory_t *m, const char *file_id)
+{
+    apr_time_t *until = apr_palloc(m->pool, sizeof(*until));
+
+    *until = apr_time_now() + apr_time_from_sec(REPLICATE_RETRY);
+    apr_hash_set(m->retry, apr_pstrdup(m->pool, file_id), APR_HASH_KEY_STRING,
+                 until);
+}
+
+/* The files to replicate (copied out of the connection's pool): the newest
+ * first, `limit` at most. */
+static apr_array_header_t *list_replicas(const sweep_t *sw, apr_pool_t *p,
+                                         int limit)
+{
+    apr_array_header_t *out = NULL;
+    svc_db_rows_t *rows;
+    conn_t c;
+    int i;
+
+    if (!open_db(sw, p, &c)) {
+        return NULL;
+    }
+    if (svc_db_select(c.db, "tt_replicate_candidates",
+                      SVC_DB_ARGS(tt_replicate_regions_arg(p, sw->conf),
+                                  apr_itoa(p, sw->conf->regions->nelts),
+                                  apr_itoa(p, limit)), &rows) == SVC_DB_OK) {
+        out = apr_array_make(p, rows->nrows + 1, sizeof(tt_replica_t));
+        for (i = 0; i < rows->nrows; i++) {
+            tt_replica_t f;
+            if (tt_replica_from_row(p, rows, i, &f)) {
+                APR_ARRAY_PUSH(out, tt_replica_t) = f;
+            }
+        }
+    }
+    close_db(sw, &c);
+    return out;
+}
+
+/* Copies one file into every configured region lacking it, except regions
+ * that failed earlier in this run (`down`, target name -> region). */
+static void replicate_one(const sweep_t *sw, apr_pool_t *p,
+                          const tt_replica_t *f, svc_curl_pool_t *curl,
+                          apr_hash_t *down)
+{
+    tt_io_t io = {p, {sw->s, SVC_LOG_SERVER}, curl};
+    apr_array_header_t *sources, *targets;
+    int i;
+
+    tt_replicate_plan(p, sw->conf, f, &sources, &targets);
+    for (i = 0; i < targets->nelts && sources->nelts; i++) {
+        const tt_region_t *t = APR_ARRAY_IDX(targets, i, const tt_region_t *);
+        const tt_region_t *used;
+        const char *why;
+        apr_status_t rv;
+        int recorded = 0;
+        conn_t c;
+
+        if (apr_hash_get(down, t->name, APR_HASH_KEY_STRING)) {
+            continue;
+        }
+        switch (tt_replicate_copy(t, sources, &io, f->digest, &used, &rv,
+                                  &why)) {
+        case TT_REPL_COPIED:
+            break;
+        case TT_REPL_FAILED:
+            /* the store said why (logged); no more copies into it now */
+            apr_hash_set(down, t->name, APR_HASH_KEY_STRING, t);
+            svc_log_s(sw->s, SVC_LOG_WARNING, rv, TTLOGNO(01230), "sweeper: "
+                      "cannot replicate %s into region %s now; replication "
+                      "into that region resumes at the next run", f->digest,
+                      t->name);
+            continue;
+        default: /* this file's own trouble: the others go on */
+            retry_later(sw->mem, f->file_id);
+            svc_log_s(sw->s, SVC_LOG_WARNING, 0, TTLOGNO(01231), "sweeper: "
+                      "cannot replicate %s into region %s: %s (instances in "
+                      "%s); tried again in %d s", f->digest, t->name,
+                      why ? why : APR_STATUS_IS_ENOENT(rv)
+                      ? "no object in the regions holding an instance"
+                      : "the region cannot copy from them (storage types)",
+                      f->regions, REPLICATE_RETRY);
+            return;
+        }
+        if (!open_db(sw, p, &c)) {
+            return; /* the copy is there; recorded at the next run */
+        }
+        tt_replicate_record(c.db, f, t, used, &recorded);
+        close_db(sw, &c);
+        if (recorded) {
+            svc_log_s(sw->s, SVC_LOG_INFO, 0, TTLOGNO(01232), "sweeper: %s "
+                      "replicated from region %s into region %s", f->digest,
+                      used->name, t->name);
+        }
+        else {
+            /* its instances were deleted meanwhile (delete_instances): the
+             * copy must not outlive them */
+            t->ops->remove(t, &io, tt_storage_key(p, f->digest));
+            svc_log_s(sw->s, SVC_LOG_INFO, 0, TTLOGNO(01233), "sweeper: %s was "
+                      "deleted from region %s while being copied into region "
+                      "%s: copy removed", f->digest, used->name, t->name);
+        }
+    }
+}
+
+static void replicate(const sweep_t *sw, apr_pool_t *p, svc_curl_pool_t *curl)
+{
+    apr_array_header_t *list;
+    apr_hash_t *down;
+    apr_pool_t *item;
+    int i, done = 0, waiting;
+
+    if (sw->conf->regions->nelts < 2) {
+        return;
+    }
+    /* the files waiting for a retry do not use up the batch */
+    waiting = retry_prune(sw->mem, apr_time_now());
+    list = list_replicas(sw, p, REPLICATE_BATCH + waiting);
+    if (!list) {
+        return;
+    }
+    down = apr_hash_make(p);
+    apr_pool_create(&item, p);
+    for (i = 0; i < list->nelts && done < REPLICATE_BATCH && !stopping(); i++) {
+        const tt_replica_t *f = &APR_ARRAY_IDX(list, i, tt_replica_t);
+
+        if (apr_hash_get(sw->mem->retry, f->file_id, APR_HASH_KEY_STRING)) {
+            continue;
+        }
+        if (apr_hash_count(down) == (unsigned)sw->conf->regions->nelts) {
+            break;
+        }
+        replicate_one(sw, item, f, curl, down);
+        apr_pool_clear(item);
+        done++;
+    }
+    apr_pool_destroy(item);
+}
+
 static void sweep(const sweep_t *sw, apr_pool_t *p)
 {
     apr_array_header_t *list;
     apr_pool_t *item;
+    svc_curl_pool_t *curl;
     int i;
 
+    /* handles for this run's storage requests (kept alive across them),
+     * cleaned up with the callback's pool */
+    curl = svc_curl_pool_create(p);
     abandon(sw, p, apr_time_now());
     list = list_expired(sw, p, apr_time_now());
-    if (!list) {
-        return;
+    if (list) {
+        apr_pool_create(&item, p);
+        for (i = 0; i < list->nelts && !stopping(); i++) {
+            sweep_one(sw, item, APR_ARRAY_IDX(list, i, tt_pending_t *), curl);
+            apr_pool_clear(item); /* flat memory over a long run */
+        }
+        apr_pool_destroy(item);
+        if (list->nelts) {
+            svc_log_s(sw->s, SVC_LOG_DEBUG, 0, TTLOGNO(01019), "sweeper: "
+                      "looked at %d expired pending upload(s)", list->nelts);
+        }
     }
-    apr_pool_create(&item, p);
-    for (i = 0; i < list->nelts && !stopping(); i++) {
-        sweep_one(sw, item, APR_ARRAY_IDX(list, i, tt_pending_t *));
-        apr_pool_clear(item); /* flat memory over a long run */
-    }
-    apr_pool_destroy(item);
-    if (list->nelts) {
-        svc_log_s(sw->s, SVC_LOG_DEBUG, 0, TTLOGNO(01019), "sweeper: looked "
-                  "at %d expired pending upload(s)", list->nelts);
+    if (!stopping()) {
+        replicate(sw, p, curl);
     }
 }
 
@@ -229,6 +416,7 @@ void tt_sweep_register(apr_pool_t *pconf, server_rec *s, const tt_conf_t *conf)
         sw = apr_pcalloc(pconf, sizeof(*sw));
         sw->s = s;
         sw->conf = conf;
+        sw->mem = apr_pcalloc(pconf, sizeof(*sw->mem));
         rv = register_callback(wd, apr_time_from_sec(conf->sweep_interval), sw,
                                sweep_callback);
     }

@@ -2,7 +2,9 @@
  * seconds, in one child of the whole server (a mod_watchdog singleton), it
  * verifies every expired pending upload whatever its size, drops those
  * abandoned for longer than TooltoolAbandonAfter and those of regions that
- * are not configured. It takes a database connection from mod_dbd only for
+ * are not configured; with two or more regions it then replicates files
+ * into the regions lacking them (tt_replicate.h; a bounded batch, newest
+ * files first). It takes a database connection from mod_dbd only for
  * the statements themselves (never while hashing, never while idle) and
  * holds no lock between runs. */
 #ifndef TT_SWEEP_H

@@ -1,5 +1,6 @@
 /* tt_s3 (the s3 storage backend's pure parts), its registration in
- * tt_storage/tt_conf (`TooltoolRegion <name> none`, TooltoolS3Timeout). Requests to a store run in the integration tests
+ * tt_storage/tt_conf (`TooltoolRegion <name> none`, TooltoolS3Timeout) and
+ * tt_replicate's plan. Requests to a store run in the integration tests
  * (s3rver); here only a refused connection. */
 #include <stdarg.h>
 #include <stdio.h>
@@ -10,6 +11,7 @@
 #include <apr_file_io.h>
 #include "unit.h"
 #include "tt_conf.h"
+#include "tt_replicate.h"
 #include "tt_s3.h"
 #include "tt_storage.h"
 
@@ -481,6 +483,70 @@ START_TEST(conf_none_and_timeout)
 }
 END_TEST
 
+/* ---- tt_replicate ---------------------------------------------------------- */
+
+static tt_conf_t *three_regions(void)
+{
+    tt_conf_t *c = apr_pcalloc(unit_pool, sizeof(*c));
+    const char *a[] = {"us-east-1", "s3", "bucket=a", "access_key=k", "secret_key=s"};
+    const char *b[] = {"us-east-10", "s3", "bucket=b", "access_key=k", "secret_key=s"};
+    const char *l[] = {"loc", "local", "/srv/l"};
+
+    tt_conf_init(c, unit_pool);
+    ck_assert_ptr_null(tt_conf_add_region(c, 5, a));
+    ck_assert_ptr_null(tt_conf_add_region(c, 3, l));
+    ck_assert_ptr_null(tt_conf_add_region(c, 5, b));
+    return c;
+}
+
+static const char *names(const apr_array_header_t *regions)
+{
+    apr_array_header_t *n = apr_array_make(unit_pool, 4, sizeof(const char *));
+    int i;
+
+    for (i = 0; i < regions->nelts; i++) {
+        APR_ARRAY_PUSH(n, const char *) =
+            APR_ARRAY_IDX(regions, i, const tt_region_t *)->name;
+    }
+    return apr_array_pstrcat(unit_pool, n, ' ');
+}
+
+START_TEST(replicate_plan)
+{
+    tt_conf_t *c = three_regions();
+    tt_replica_t f = {"1", D128, 1, "us-east-10"};
+    apr_array_header_t *src, *dst;
+
+    ck_assert_str_eq(tt_replicate_regions_arg(unit_pool, c), "us-east-1,loc,us-east-10");
+    /* a name that is a prefix of another is not taken for it */
+    tt_replicate_plan(unit_pool, c, &f, &src, &dst);
+    ck_assert_str_eq(names(src), "us-east-10");
+    ck_assert_str_eq(names(dst), "us-east-1 loc");
+    f.regions = "loc,us-east-1";
+    tt_replicate_plan(unit_pool, c, &f, &src, &dst);
+    ck_assert_str_eq(names(src), "us-east-1 loc");
+    ck_assert_str_eq(names(dst), "us-east-10");
+    /* s3 into s3 of the same store first (CopyObject), then the rest */
+    ck_assert_str_eq(names(tt_replicate_order(unit_pool, tt_conf_region(c, "us-east-10"), src)),
+                     "us-east-1 loc");
+    f.regions = "loc,us-east-1";
+    ck_assert_str_eq(names(tt_replicate_order(unit_pool, tt_conf_region(c, "us-east-10"),
+                                              src)), "us-east-1 loc");
+    {
+        apr_array_header_t *rev = apr_array_make(unit_pool, 2, sizeof(const tt_region_t *));
+        APR_ARRAY_PUSH(rev, const tt_region_t *) = tt_conf_region(c, "loc");
+        APR_ARRAY_PUSH(rev, const tt_region_t *) = tt_conf_region(c, "us-east-1");
+        ck_assert_str_eq(names(tt_replicate_order(unit_pool, tt_conf_region(c, "us-east-10"),
+                                                  rev)), "us-east-1 loc");
+    }
+    /* J2: only an unconfigured region: no source (the SQL never selects it) */
+    f.regions = "";
+    tt_replicate_plan(unit_pool, c, &f, &src, &dst);
+    ck_assert_int_eq(src->nelts, 0);
+    ck_assert_int_eq(dst->nelts, 3);
+}
+END_TEST
+
 Suite *tt_s3_suite(void)
 {
     Suite *s = suite_create("tt_s3");
@@ -500,6 +566,7 @@ Suite *tt_s3_suite(void)
     tcase_add_test(tc, same_store);
     tcase_add_test(tc, refusal);
     tcase_add_test(tc, conf_none_and_timeout);
+    tcase_add_test(tc, replicate_plan);
     suite_add_tcase(s, tc);
     return s;
 }
