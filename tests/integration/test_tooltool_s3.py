@@ -22,9 +22,9 @@ import pytest
 import requests
 
 from s3_fixture import EAST, REGIONS, WEST, s3, s3_conf, s3_regions  # noqa: F401
-from tt_client import (CLIENTS, NOT_FOUND, assert_file, assert_json, assert_problem,  # noqa: F401
-                       blob, describe, entry, expire_pending, file_json, instance_regions,
-                       pending_rows, put_object, seed_file, sha512, tt, uniq, verify_now)
+from tt_client import (CLIENTS, NOT_FOUND, assert_file, assert_problem, blob,  # noqa: F401
+                       describe, entry, expire_pending, file_json, instance_regions,
+                       pending_rows, put_object, seed_file, tt, uniq, verify_now)
 
 TIMEOUT = 30
 CLIENT = "/work/shared/clients/tooltool.py"

@@ -8,16 +8,19 @@ is no source; J3: a bad object already in the target is replaced; J4: the copy a
 An instance whose object is missing, or may not be served (storage class), is reported (one
 warning) and not replicated, and holds up no other file. An upload through the API is verified
 in one region and then replicated into the other.
+
+Other pairs: two s3 regions on different stores (here one s3rver addressed as 127.0.0.1 and as
+localhost: not the same endpoint, so no CopyObject) copy through a temporary file checked
+against the digest; a local region is copied into an s3 region (a move to S3); the reverse is
+not supported and says so.
 """
 
 import re
 import time
 
-import pytest
-
 from s3_fixture import EAST, REGIONS, WEST, s3, s3_regions  # noqa: F401
-from tt_client import (blob, entry, instance_regions, poll, put_object, seed_file, tt,  # noqa: F401
-                       verify_now)
+from tt_client import (blob, entry, instance_regions, poll, put_object, read_object, region,  # noqa: F401
+                       seed_file, tt, verify_now)
 
 DEADLINE = 20
 
@@ -105,3 +108,42 @@ def test_s3_replication_without_source_object(tt, sql, env, s3, s3_regions):
     assert len(warnings(env, line)) == 1
     assert instance_regions(sql, f["digest"]) == [EAST]
     assert s3.get(bucket(WEST), f["digest"]) is None
+
+
+def test_s3_replication_between_stores(tt, sql, env, s3, s3_regions):
+    """Different endpoints: GET into a temporary file, digest checked, PUT. A source whose bytes
+    do not match its key is not copied (warning), the others are."""
+    other = s3.url.replace("127.0.0.1", "localhost")
+    s3_regions("TooltoolSweepInterval 1\nTooltoolRegion %s none\nTooltoolRegion %s s3 bucket=%s "
+               "endpoint=%s region=us-west-2 access_key=S3RVER secret_key=S3RVER\n"
+               % (WEST, WEST, bucket(WEST), other))
+    good = seed(sql, env, s3, [EAST], {EAST: None})
+    bad = seed(sql, env, s3, [EAST], {EAST: b"not what the digest says"})
+    assert poll(lambda: both_regions(sql, good), DEADLINE, 0.2), instance_regions(sql, good["digest"])
+    assert s3.get(bucket(WEST), good["digest"]) == good["data"]
+    line = (r"TT01231: sweeper: cannot replicate %s into region %s: region %s: its content does "
+            r"not match its key" % (bad["digest"], WEST, EAST))
+    assert poll(lambda: warnings(env, line), DEADLINE, 0.2)
+    assert instance_regions(sql, bad["digest"]) == [EAST]
+    assert s3.get(bucket(WEST), bad["digest"]) is None
+    tt.patch("/file/sha512/" + bad["digest"], json=[{"op": "delete_instances"}], as_="mg")
+
+
+def test_s3_replication_from_local(tt, sql, env, s3, httpd_control):
+    """The instance's local region plus one s3 region: local files are copied into the bucket
+    (PUT of the file); an s3-only file cannot be copied into the local region (warning)."""
+    bucket_e, signing = REGIONS[EAST]
+    httpd_control.set_extra_conf(
+        "TooltoolSweepInterval 1\nTooltoolRegion %s s3 bucket=%s endpoint=%s region=%s "
+        "access_key=S3RVER secret_key=S3RVER\n" % (EAST, bucket_e, s3.url, signing))
+    local, local_dir = region(env)
+    f = seed_file(sql, env, blob(3000)[0], instances=[local])
+    s3_only = seed(sql, env, s3, [EAST], {EAST: None})
+    assert poll(lambda: instance_regions(sql, f["digest"]) == sorted([EAST, local]), DEADLINE,
+                0.2), instance_regions(sql, f["digest"])
+    assert s3.get(bucket_e, f["digest"]) == f["data"]
+    line = (r"TT01231: sweeper: cannot replicate %s into region %s: the region cannot copy from "
+            r"them \(storage types\) \(instances in %s\)" % (s3_only["digest"], local, EAST))
+    assert poll(lambda: warnings(env, line), DEADLINE, 0.2)
+    assert instance_regions(sql, s3_only["digest"]) == [EAST]
+    assert read_object(local_dir, s3_only["digest"]) is None
