@@ -19,6 +19,7 @@
 #define REPLICATE_RETRY 3600         /* s before a file that could not be
                                       * replicated (no source object, backend
                                       * pair unsupported) is tried again */
+#define REPLICATE_WAITING_MAX 10000  /* rows skipped for their retry time */
 
 /* What the replication of this process remembers between runs: files not
  * to try again before a time (file id -> apr_time_t). Only the sweeper's
@@ -247,7 +248,7 @@ static void replicate_one(const sweep_t *sw, apr_pool_t *p,
 {
     tt_io_t io = {p, {sw->s, SVC_LOG_SERVER}, curl};
     apr_array_header_t *sources, *targets;
-    int i;
+    int i, trouble = 0;
 
     tt_replicate_plan(p, sw->conf, f, &sources, &targets);
     for (i = 0; i < targets->nelts && sources->nelts; i++) {
@@ -255,7 +256,7 @@ static void replicate_one(const sweep_t *sw, apr_pool_t *p,
         const tt_region_t *used;
         const char *why;
         apr_status_t rv;
-        int recorded = 0;
+        int recorded = 0, rc;
         conn_t c;
 
         if (apr_hash_get(down, t->name, APR_HASH_KEY_STRING)) {
@@ -274,7 +275,7 @@ static void replicate_one(const sweep_t *sw, apr_pool_t *p,
                       t->name);
             continue;
         default: /* this file's own trouble: the others go on */
-            retry_later(sw->mem, f->file_id);
+            trouble = 1;
             svc_log_s(sw->s, SVC_LOG_WARNING, 0, TTLOGNO(01231), "sweeper: "
                       "cannot replicate %s into region %s: %s (instances in "
                       "%s); tried again in %d s", f->digest, t->name,
@@ -282,13 +283,16 @@ static void replicate_one(const sweep_t *sw, apr_pool_t *p,
                       ? "no object in the regions holding an instance"
                       : "the region cannot copy from them (storage types)",
                       f->regions, REPLICATE_RETRY);
-            return;
+            continue; /* another target may copy from them */
         }
         if (!open_db(sw, p, &c)) {
             return; /* the copy is there; recorded at the next run */
         }
-        tt_replicate_record(c.db, f, t, used, &recorded);
+        rc = tt_replicate_record(c.db, f, t, used, &recorded);
         close_db(sw, &c);
+        if (rc != SVC_DB_OK) {
+            continue; /* svc_db logged it; the copy is recorded next run */
+        }
         if (recorded) {
             svc_log_s(sw->s, SVC_LOG_INFO, 0, TTLOGNO(01232), "sweeper: %s "
                       "replicated from region %s into region %s", f->digest,
@@ -303,6 +307,9 @@ static void replicate_one(const sweep_t *sw, apr_pool_t *p,
                       "%s: copy removed", f->digest, used->name, t->name);
         }
     }
+    if (trouble) {
+        retry_later(sw->mem, f->file_id);
+    }
 }
 
 static void replicate(const sweep_t *sw, apr_pool_t *p, svc_curl_pool_t *curl)
@@ -315,8 +322,12 @@ static void replicate(const sweep_t *sw, apr_pool_t *p, svc_curl_pool_t *curl)
     if (sw->conf->regions->nelts < 2) {
         return;
     }
-    /* the files waiting for a retry do not use up the batch */
+    /* the files waiting for a retry do not use up the batch (up to a point:
+     * beyond it the oldest candidates wait for their retry times) */
     waiting = retry_prune(sw->mem, apr_time_now());
+    if (waiting > REPLICATE_WAITING_MAX) {
+        waiting = REPLICATE_WAITING_MAX;
+    }
     list = list_replicas(sw, p, REPLICATE_BATCH + waiting);
     if (!list) {
         return;

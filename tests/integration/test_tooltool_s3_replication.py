@@ -130,20 +130,25 @@ def test_s3_replication_between_stores(tt, sql, env, s3, s3_regions):
 
 
 def test_s3_replication_from_local(tt, sql, env, s3, httpd_control):
-    """The instance's local region plus one s3 region: local files are copied into the bucket
-    (PUT of the file); an s3-only file cannot be copied into the local region (warning)."""
-    bucket_e, signing = REGIONS[EAST]
-    httpd_control.set_extra_conf(
-        "TooltoolSweepInterval 1\nTooltoolRegion %s s3 bucket=%s endpoint=%s region=%s "
-        "access_key=S3RVER secret_key=S3RVER\n" % (EAST, bucket_e, s3.url, signing))
+    """The instance's local region plus the two s3 regions: local files are copied into both
+    buckets (PUT of the file); an s3-only file cannot be copied into the local region (warning)
+    but still reaches the other s3 region."""
+    conf = "TooltoolSweepInterval 1\n"
+    for name, (b, signing) in REGIONS.items():
+        conf += ("TooltoolRegion %s s3 bucket=%s endpoint=%s region=%s access_key=S3RVER "
+                 "secret_key=S3RVER\n" % (name, b, s3.url, signing))
+    httpd_control.set_extra_conf(conf)
     local, local_dir = region(env)
     f = seed_file(sql, env, blob(3000)[0], instances=[local])
     s3_only = seed(sql, env, s3, [EAST], {EAST: None})
-    assert poll(lambda: instance_regions(sql, f["digest"]) == sorted([EAST, local]), DEADLINE,
-                0.2), instance_regions(sql, f["digest"])
-    assert s3.get(bucket_e, f["digest"]) == f["data"]
+    assert poll(lambda: instance_regions(sql, f["digest"]) == sorted([EAST, WEST, local]),
+                DEADLINE, 0.2), instance_regions(sql, f["digest"])
+    for reg in (EAST, WEST):
+        assert s3.get(bucket(reg), f["digest"]) == f["data"]
     line = (r"TT01231: sweeper: cannot replicate %s into region %s: the region cannot copy from "
             r"them \(storage types\) \(instances in %s\)" % (s3_only["digest"], local, EAST))
     assert poll(lambda: warnings(env, line), DEADLINE, 0.2)
-    assert instance_regions(sql, s3_only["digest"]) == [EAST]
+    assert poll(lambda: instance_regions(sql, s3_only["digest"]) == sorted([EAST, WEST]),
+                DEADLINE, 0.2), instance_regions(sql, s3_only["digest"])
+    assert s3.get(bucket(WEST), s3_only["digest"]) == s3_only["data"]
     assert read_object(local_dir, s3_only["digest"]) is None
