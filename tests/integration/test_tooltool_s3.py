@@ -113,6 +113,34 @@ def test_s3_upload_verify_download(tt, sql, env, s3, s3_regions):
     assert fetch(loc) == data
 
 
+def test_s3_sigv2_urls_verified_by_the_store(tt, sql, s3, s3_regions):
+    """signature=v2 (what upstream's botocore emitted): s3rver verifies SigV2 signatures, so the
+    presigned PUT is accepted only as signed (Content-Type application/octet-stream, untampered)
+    and the download URL serves the bytes."""
+    s3_regions("TooltoolRegion %s none\nTooltoolRegion %s s3 bucket=%s endpoint=%s "
+               "region=us-west-2 signature=v2 access_key=S3RVER secret_key=S3RVER\n"
+               % (WEST, WEST, bucket(WEST), s3.url))
+    data, d = blob(777)
+    put_url = tt.upload_batch({"f": entry(data)}, as_="up", region=WEST)["files"]["f"]["put_url"]
+    u = urlsplit(put_url)
+    assert "%s://%s%s" % (u.scheme, u.netloc, u.path) == s3.object_url(bucket(WEST), d)
+    q = {k: v[0] for k, v in parse_qs(u.query).items()}
+    assert sorted(q) == ["AWSAccessKeyId", "Expires", "Signature", "content-type"], put_url
+    assert q["AWSAccessKeyId"] == "S3RVER" and q["content-type"] == "application/octet-stream"
+    tampered = put_url.replace("Signature=", "Signature=A")
+    assert put_object(tampered, data).status_code == 403
+    assert put_object(put_url, data, content_type="text/plain").status_code == 403
+    assert s3.get(bucket(WEST), d) is None
+    assert put_object(put_url, data).status_code == 200
+    verify_now(tt, sql, d)
+    assert instance_regions(sql, d) == [WEST]
+    loc = download(tt, d)
+    assert "Signature=" in loc and "AWSAccessKeyId=S3RVER" in loc
+    assert fetch(loc) == data
+    r = requests.get(loc.replace("Signature=", "Signature=A"), timeout=TIMEOUT)
+    assert r.status_code == 403
+
+
 def test_s3_upload_random_region(tt, sql, s3, s3_regions):
     """Without ?region= the PUT URL's region is one of the configured ones, the same as the
     pending upload's."""
