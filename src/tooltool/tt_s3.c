@@ -631,6 +631,7 @@ typedef struct {
     tt_sha512_t *body_hash;        /* hashes what is sent */
     tt_sha512_t *hash;             /* hashes a 2xx answer's body */
     apr_file_t *save;              /* receives a 2xx answer's body */
+    apr_off_t save_max;            /* ... aborted past this many bytes */
     apr_size_t keep_max;           /* keeps a 2xx body up to this (0: no) */
     int streaming;                 /* low-speed limit, no total timeout */
     apr_int64_t timeout;           /* seconds */
@@ -642,6 +643,7 @@ typedef struct {
     apr_size_t kept_len, kept_cap;
     apr_off_t received;            /* 2xx body bytes */
     apr_status_t local_rv;         /* our own failure (file, signing) */
+    const char *local_why;         /* ... and what it was */
     int curl_code;
     char errbuf[CURL_ERROR_SIZE];
     const char *code, *message;    /* S3 error */
@@ -704,6 +706,11 @@ static size_t on_body(char *data, size_t size, size_t n, void *baton)
         tt_sha512_update(c->hash, data, len);
     }
     if (c->save) {
+        if (c->received > c->save_max) {
+            c->local_rv = APR_EGENERAL;
+            c->local_why = "the object is larger than one request may copy";
+            return 0; /* aborts the transfer */
+        }
         c->local_rv = apr_file_write_full(c->save, data, len, NULL);
         if (c->local_rv != APR_SUCCESS) {
             return 0; /* aborts the transfer */
@@ -772,14 +779,13 @@ static int perform(const tt_region_t *rg, tt_io_t *io, call_t *c)
                                apr_time_sec(apr_time_now()), &auth);
     if (rv != APR_SUCCESS) {
         c->local_rv = rv;
-        apr_cpystrn(c->errbuf, "cannot sign the request", sizeof(c->errbuf));
+        c->local_why = "cannot sign the request";
         return -1;
     }
     h = io->curl ? svc_curl_acquire(io->curl) : curl_easy_init();
     if (!h) {
         c->local_rv = APR_ENOMEM;
-        apr_cpystrn(c->errbuf, "cannot create a curl handle",
-                    sizeof(c->errbuf));
+        c->local_why = "cannot create a curl handle";
         return -1;
     }
     for (i = 0; i < auth.lines->nelts; i++) {
@@ -865,7 +871,8 @@ static apr_status_t failed(const tt_region_t *rg, tt_io_t *io, const call_t *c,
 
     if (c->local_rv != APR_SUCCESS) {
         rv = c->local_rv;
-        detail = c->errbuf[0] ? c->errbuf : "local failure";
+        detail = c->local_why ? c->local_why
+                              : c->errbuf[0] ? c->errbuf : "local failure";
     }
     else if (c->status == 0) {
         rv = tt_s3_status(0, c->curl_code, NULL);
@@ -971,7 +978,7 @@ static apr_status_t s3_stat(const tt_region_t *rg, tt_io_t *io,
                "is not servable: %s", key, rg->name, why);
         return tt_storage_refuse(io, why);
     default:
-        apr_cpystrn(c.errbuf, why, sizeof(c.errbuf));
+        c.local_why = why;
         c.local_rv = APR_EGENERAL;
         return failed(rg, io, &c, "HEAD", key);
     }
@@ -1137,6 +1144,7 @@ static apr_status_t copy_via_file(const tt_region_t *rg,
     call_init(&c, from->impl, io->pool, "GET", object_url(from, io->pool, key));
     c.hash = tt_sha512_make(io->pool);
     c.save = f;
+    c.save_max = TT_S3_SINGLE_MAX; /* its size was checked; the bytes too */
     c.streaming = 1;
     if (!c.hash) {
         rv = APR_ENOMEM;
