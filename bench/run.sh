@@ -158,14 +158,44 @@ http_status() {
 }
 
 WRK_COMMON=(-t"$THREADS" -c"$CONN" --timeout 10s --latency)
+CLK_TCK=$(getconf CLK_TCK)
+
+# server_ticks: CPU time (clock ticks, user + system) used so far by the benchmark's
+# servers: every httpd child, every PostgreSQL process, and the backends that already
+# exited (their time is in the postmaster's cutime/cstime). A load-independent measure of
+# the cost of a request on this shared machine: other processes do not add to it.
+server_ticks() {
+    local pids=() f pp
+    for f in "$WORK"/*/httpd.pid; do
+        [ -r "$f" ] || continue
+        pp=$(head -n 1 "$f")
+        mapfile -t -O "${#pids[@]}" pids < <(ps -o pid= --ppid "$pp" 2>/dev/null)
+    done
+    pp=$(head -n 1 "$PG_DIR/postmaster.pid" 2>/dev/null || true)
+    if [ -n "$pp" ]; then
+        pids+=("$pp")
+        mapfile -t -O "${#pids[@]}" pids < <(ps -o pid= --ppid "$pp" 2>/dev/null)
+    fi
+    for f in "${pids[@]}"; do
+        cat "/proc/${f// /}/stat" 2>/dev/null || true
+    done | awk '{ sub(/^.*\) /, ""); n += $12 + $13 + $14 + $15 } END { print n + 0 }'
+}
+
+# cpu_note OUT TICKS REQUESTS: appends "server cpu: N us/request" to OUT
+cpu_note() {
+    awk -v t="$2" -v n="$3" -v hz="$CLK_TCK" 'BEGIN { if (n > 0) printf "server cpu: %.1f us/request\n", t * 1000000 / hz / n }' >>"$1"
+}
 
 # wrk_run OUT URL [SCRIPT]: one measurement; prints requests/s (empty on failure). Errors
 # are left in OUT for check_wrk.
 wrk_run() {
     local out=$1 url=$2 script=${3:-}
-    local args=("${WRK_COMMON[@]}" -d"${SECS}s")
+    local args=("${WRK_COMMON[@]}" -d"${SECS}s") t0 n
     [ -z "$script" ] || args+=(-s "$script")
+    t0=$(server_ticks)
     wrk "${args[@]}" "$url" >"$out" 2>&1 || true
+    n=$(awk '/ requests in / { print $1; exit }' "$out")
+    cpu_note "$out" "$(($(server_ticks) - t0))" "${n:-0}"
     sed -n 's/^Requests\/sec: *\([0-9.]*\).*/\1/p' "$out" | head -n 1
 }
 
@@ -500,8 +530,13 @@ run_4() {
             if (r != "" && a[2] + b[2] > 0) printf "%.2f", r * a[2] / (a[2] + b[2]) }' "$out"
     }
     b_4() {
+        local t0 n
+        t0=$(server_ticks)
         "$PGBENCH" -n -M prepared -h 127.0.0.1 -p "$PG_PORT" -U postgres -c "$CONN" -j "$THREADS" \
             -T "$SECS" -f "$c@1" -f "$o@1" "${PGB_VARS[@]}" "$DB" >"$1" 2>&1 || true
+        sleep 0.2 # the backends exit; their time reaches the postmaster's cutime once reaped
+        n=$(awk '/^number of transactions actually processed: / { split($6, a, "/"); print a[1] }' "$1")
+        cpu_note "$1" "$(($(server_ticks) - t0))" "${n:-0}"
         sed -n 's/^tps = \([0-9.]*\) .*/\1/p' "$1" | head -n 1
     }
     before=$(sqlv -c "SELECT count(*) FROM releng_treestatus_log WHERE tree = '$PATCH_TREE'")
@@ -674,6 +709,16 @@ fmt_rate() {
     if is_num "$1"; then int "$1"; else printf '%s' "$1"; fi
 }
 
+# cpu_summary KEY: server CPU per request of both sides (mean over rounds) and the ratio it
+# implies when the servers are CPU-bound: this one does not depend on the machine's load
+cpu_summary() {
+    local m b
+    m=$(cat "$RES/$1".mod.* 2>/dev/null | awk '/^server cpu: / { s += $3; n++ } END { if (n) printf "%.1f", s / n }')
+    b=$(cat "$RES/$1".base.* 2>/dev/null | awk '/^server cpu: / { s += $3; n++ } END { if (n) printf "%.1f", s / n }')
+    [ -n "$m" ] && [ -n "$b" ] || return 0
+    echo "      server CPU (httpd + PostgreSQL) per request: module $m us, baseline $b us; CPU-bound ratio $(calc "$b / $m")x"
+}
+
 # report [NOTE]: the table, the details and the summary block (once)
 REPORTED=0
 report() {
@@ -709,6 +754,7 @@ report() {
         for f in "$RES/$k.mod.1" "$RES/$k.base.1"; do
             [ -f "$f" ] && grep -q '^Running' "$f" && echo "      ${f##*/}: $(wrk_latency "$f")"
         done
+        cpu_summary "$k"
         [ -z "${R_DETAIL[$k]:-}" ] || echo "      ${R_DETAIL[$k]}"
         [ -z "${R_NOTE[$k]}" ] || echo "      NOTE: ${R_NOTE[$k]}"
     done
