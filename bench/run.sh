@@ -705,6 +705,8 @@ run_6() {
 
 # ---------------------------------------------------------------- run and report
 
+signed() { if [[ $1 == [-+]* || $1 == - ]]; then printf '%s' "$1"; else printf '+%s' "$1"; fi; }
+
 fmt_rate() {
     if is_num "$1"; then int "$1"; else printf '%s' "$1"; fi
 }
@@ -712,9 +714,12 @@ fmt_rate() {
 # cpu_summary KEY: server CPU per request of both sides (mean over rounds) and the ratio it
 # implies when the servers are CPU-bound: this one does not depend on the machine's load
 cpu_summary() {
-    local m b
-    m=$(cat "$RES/$1".mod.* 2>/dev/null | awk '/^server cpu: / { s += $3; n++ } END { if (n) printf "%.1f", s / n }')
-    b=$(cat "$RES/$1".base.* 2>/dev/null | awk '/^server cpu: / { s += $3; n++ } END { if (n) printf "%.1f", s / n }')
+    local m b f mods=() bases=()
+    for f in "$RES/$1".mod.*; do [ -f "$f" ] && mods+=("$f"); done
+    for f in "$RES/$1".base.*; do [ -f "$f" ] && bases+=("$f"); done
+    ((${#mods[@]} && ${#bases[@]})) || return 0
+    m=$(awk '/^server cpu: / { s += $3; n++ } END { if (n) printf "%.1f", s / n }' "${mods[@]}")
+    b=$(awk '/^server cpu: / { s += $3; n++ } END { if (n) printf "%.1f", s / n }' "${bases[@]}")
     [ -n "$m" ] && [ -n "$b" ] || return 0
     echo "      server CPU (httpd + PostgreSQL) per request: module $m us, baseline $b us; CPU-bound ratio $(calc "$b / $m")x"
 }
@@ -725,6 +730,7 @@ report() {
     local k u mu bu f COMMIT DIRTY LOADAVG
     ((REPORTED == 0)) || return 0
     REPORTED=1
+    set +e # a report with a gap beats no report
     COMMIT=$(git rev-parse --short=12 HEAD 2>/dev/null || echo unknown)
     DIRTY=$(git status --porcelain --untracked-files=no -- src mod_treestatus.c mod_tooltool.c 2>/dev/null | head -c 1)
     LOADAVG=$(cut -d' ' -f1-3 /proc/loadavg)
@@ -735,7 +741,7 @@ report() {
     printf '%-3s %-50s %14s %14s %7s %8s  %s\n' "#" "what" "module" "baseline" "ratio" "target" "result"
     for k in "${ROWS[@]}"; do
         if [ "$k" = 6 ]; then
-            printf '%-3s %-50s %14s %14s %7s %8s  %s\n' "$k" "${R_NAME[$k]}" "+${R_MOD[$k]} MB" "-" "-" "< 2 MB" "${R_RESULT[$k]}"
+            printf '%-3s %-50s %14s %14s %7s %8s  %s\n' "$k" "${R_NAME[$k]}" "$(signed "${R_MOD[$k]}") MB" "-" "-" "< 2 MB" "${R_RESULT[$k]}"
             continue
         fi
         u=${R_UNIT[$k]}
@@ -752,7 +758,7 @@ report() {
         echo "      baseline: ${R_BASE_DESC[$k]}"
         [ -z "${R_ROUNDS[$k]:-}" ] || echo "      rounds: ${R_ROUNDS[$k]}"
         for f in "$RES/$k.mod.1" "$RES/$k.base.1"; do
-            [ -f "$f" ] && grep -q '^Running' "$f" && echo "      ${f##*/}: $(wrk_latency "$f")"
+            if [ -f "$f" ] && grep -q '^Running' "$f"; then echo "      ${f##*/}: $(wrk_latency "$f")"; fi
         done
         cpu_summary "$k"
         [ -z "${R_DETAIL[$k]:-}" ] || echo "      ${R_DETAIL[$k]}"
@@ -764,7 +770,7 @@ report() {
     for k in "${ROWS[@]}"; do
         case $k in
         6)
-            echo "memory: RSS growth per child from 10k to $MEM_REQUESTS requests: max +${R_MOD[$k]} MB (target < 2 MB) ${R_RESULT[$k]}"
+            echo "memory: RSS growth per child from 10k to $MEM_REQUESTS requests: max $(signed "${R_MOD[$k]}") MB (target < 2 MB) ${R_RESULT[$k]}"
             ;;
         *)
             u=${R_UNIT[$k]}
