@@ -161,29 +161,34 @@ WRK_COMMON=(-t"$THREADS" -c"$CONN" --timeout 10s --latency)
 CLK_TCK=$(getconf CLK_TCK)
 
 # server_ticks: CPU time (clock ticks, user + system) used so far by the benchmark's
-# servers: every httpd child, every PostgreSQL process, and the backends that already
-# exited (their time is in the postmaster's cutime/cstime). A load-independent measure of
-# the cost of a request on this shared machine: other processes do not add to it.
+# servers, as "HTTPD POSTGRES": every httpd child; every PostgreSQL process and the backends
+# that already exited (their time is in the postmaster's cutime/cstime). A load-independent
+# measure of the cost of a request on this shared machine: other processes do not add to it.
 server_ticks() {
-    local pids=() f pp
+    local hpids=() pids=() f pp
     for f in "$WORK"/*/httpd.pid; do
         [ -r "$f" ] || continue
         pp=$(head -n 1 "$f")
-        mapfile -t -O "${#pids[@]}" pids < <(ps -o pid= --ppid "$pp" 2>/dev/null)
+        mapfile -t -O "${#hpids[@]}" hpids < <(ps -o pid= --ppid "$pp" 2>/dev/null)
     done
     pp=$(head -n 1 "$PG_DIR/postmaster.pid" 2>/dev/null || true)
     if [ -n "$pp" ]; then
         pids+=("$pp")
         mapfile -t -O "${#pids[@]}" pids < <(ps -o pid= --ppid "$pp" 2>/dev/null)
     fi
-    for f in "${pids[@]}"; do
-        cat "/proc/${f// /}/stat" 2>/dev/null || true
-    done | awk '{ sub(/^.*\) /, ""); n += $12 + $13 + $14 + $15 } END { print n + 0 }'
+    {
+        for f in "${hpids[@]}"; do sed 's/^/h /' "/proc/${f// /}/stat" 2>/dev/null || true; done
+        for f in "${pids[@]}"; do sed 's/^/p /' "/proc/${f// /}/stat" 2>/dev/null || true; done
+    } | awk '{ k = $1; sub(/^. [0-9]+ \(.*\) /, ""); t[k] += $12 + $13 + $14 + $15 }
+             END { print t["h"] + 0, t["p"] + 0 }'
 }
 
-# cpu_note OUT TICKS REQUESTS: appends "server cpu: N us/request" to OUT
+# cpu_note OUT BEFORE AFTER REQUESTS: appends "server cpu: T us/request (httpd H, postgres P)"
 cpu_note() {
-    awk -v t="$2" -v n="$3" -v hz="$CLK_TCK" 'BEGIN { if (n > 0) printf "server cpu: %.1f us/request\n", t * 1000000 / hz / n }' >>"$1"
+    awk -v b="$2" -v a="$3" -v n="$4" -v hz="$CLK_TCK" 'BEGIN {
+        split(b, x, " "); split(a, y, " "); f = 1000000 / hz / n
+        if (n > 0) printf "server cpu: %.1f us/request (httpd %.1f, postgres %.1f)\n",
+            (y[1] - x[1] + y[2] - x[2]) * f, (y[1] - x[1]) * f, (y[2] - x[2]) * f }' >>"$1"
 }
 
 # wrk_run OUT URL [SCRIPT]: one measurement; prints requests/s (empty on failure). Errors
@@ -195,7 +200,7 @@ wrk_run() {
     t0=$(server_ticks)
     wrk "${args[@]}" "$url" >"$out" 2>&1 || true
     n=$(awk '/ requests in / { print $1; exit }' "$out")
-    cpu_note "$out" "$(($(server_ticks) - t0))" "${n:-0}"
+    cpu_note "$out" "$t0" "$(server_ticks)" "${n:-0}"
     sed -n 's/^Requests\/sec: *\([0-9.]*\).*/\1/p' "$out" | head -n 1
 }
 
@@ -424,8 +429,9 @@ run_2() {
         "GET /treestatus/__heartbeat__ (one prepared SELECT 1 via mod_dbd), same httpd" 0.8 \
         "/__heartbeat__ = one mod_dbd SELECT 1"
     [ "$(http_status "$B/treestatus/trees/$ONE_TREE")" = 200 ] || svc_die "httpd b: GET /treestatus/trees/$ONE_TREE is not 200"
-    cmp -s <(curl -s "$B/treestatus/trees/$ONE_TREE") "$A_DIR/htdocs/tree.json" 2>/dev/null ||
+    if [ -f "$A_DIR/htdocs/tree.json" ] && ! cmp -s <(curl -s "$B/treestatus/trees/$ONE_TREE") "$A_DIR/htdocs/tree.json"; then
         note 2 "(the uncached body differs from the cached one)"
+    fi
     m_2() { wrk_run "$1" "$B/treestatus/trees/$ONE_TREE"; }
     b_2() { wrk_run "$1" "$B/treestatus/__heartbeat__"; }
     row 2b "GET /treestatus/trees/{tree} (cache off)" \
@@ -536,7 +542,7 @@ run_4() {
             -T "$SECS" -f "$c@1" -f "$o@1" "${PGB_VARS[@]}" "$DB" >"$1" 2>&1 || true
         sleep 0.2 # the backends exit; their time reaches the postmaster's cutime once reaped
         n=$(awk '/^number of transactions actually processed: / { split($6, a, "/"); print a[1] }' "$1")
-        cpu_note "$1" "$(($(server_ticks) - t0))" "${n:-0}"
+        cpu_note "$1" "$t0" "$(server_ticks)" "${n:-0}"
         sed -n 's/^tps = \([0-9.]*\) .*/\1/p' "$1" | head -n 1
     }
     before=$(sqlv -c "SELECT count(*) FROM releng_treestatus_log WHERE tree = '$PATCH_TREE'")
@@ -712,16 +718,27 @@ fmt_rate() {
 }
 
 # cpu_summary KEY: server CPU per request of both sides (mean over rounds) and the ratio it
-# implies when the servers are CPU-bound: this one does not depend on the machine's load
+# implies when the servers are CPU-bound; it does not depend on the machine's load. The
+# httpd-only figures are what counts when PostgreSQL runs on another machine.
 cpu_summary() {
-    local m b f mods=() bases=()
+    local f mods=() bases=() m b mt mh mp bt bh bp
     for f in "$RES/$1".mod.*; do [ -f "$f" ] && mods+=("$f"); done
     for f in "$RES/$1".base.*; do [ -f "$f" ] && bases+=("$f"); done
     ((${#mods[@]} && ${#bases[@]})) || return 0
-    m=$(awk '/^server cpu: / { s += $3; n++ } END { if (n) printf "%.1f", s / n }' "${mods[@]}")
-    b=$(awk '/^server cpu: / { s += $3; n++ } END { if (n) printf "%.1f", s / n }' "${bases[@]}")
+    # "total httpd postgres" means
+    m=$(awk '/^server cpu: / { gsub(/[(),]/, ""); t += $3; h += $6; p += $8; n++ }
+             END { if (n) printf "%.1f %.1f %.1f", t / n, h / n, p / n }' "${mods[@]}")
+    b=$(awk '/^server cpu: / { gsub(/[(),]/, ""); t += $3; h += $6; p += $8; n++ }
+             END { if (n) printf "%.1f %.1f %.1f", t / n, h / n, p / n }' "${bases[@]}")
     [ -n "$m" ] && [ -n "$b" ] || return 0
-    echo "      server CPU (httpd + PostgreSQL) per request: module $m us, baseline $b us; CPU-bound ratio $(calc "$b / $m")x"
+    read -r mt mh mp <<<"$m"
+    read -r bt bh bp <<<"$b"
+    echo "      server CPU per request: module $mt us (httpd $mh + PostgreSQL $mp), baseline $bt us (httpd $bh + PostgreSQL $bp)"
+    if ge "$bh" 0.05; then
+        echo "      CPU-bound ratios: $(calc "$bt / $mt")x with PostgreSQL on these CPUs, $(calc "$bh / $mh")x httpd only"
+    else
+        echo "      CPU-bound ratio: $(calc "$bt / $mt")x"
+    fi
 }
 
 # report [NOTE]: the table, the details and the summary block (once)
