@@ -18,11 +18,16 @@
 #   5  verification of a 1 GiB upload (GET /upload/complete, inline verification)
 #      vs sha512sum of the same file, page cache warm for both                      >= 0.9x
 #   6  RSS of every httpd child after 10k vs after 1M GETs (/trees + /trees/{tree}) < 2 MB
+#   2b (informative, no DESIGN.md target) the request of 2 vs bench/mod_bench_dbd.c, a
+#      minimal mod_dbd handler running the module's own ts_tree SELECT on the same httpd
 # and prints a table (absolute figures, ratio, target, PASS/BELOW), then a summary block to
 # paste into an issue. Each wrk/pgbench pair runs BENCH_ROUNDS times, alternating which side
 # goes first; the best round of each side is reported (other load on the machine only ever
-# lowers a figure). Everything it started is stopped and the scratch directory removed, also
-# on Ctrl-C. Bounded: the whole run is killed after BENCH_DEADLINE seconds.
+# lowers a figure). Next to each ratio it prints the server CPU per request (httpd children
+# and PostgreSQL, from /proc): on a shared machine that figure does not depend on the load,
+# and its httpd-only part is what matters when the database runs elsewhere.
+# Everything it started is stopped and the scratch directory removed, also on Ctrl-C.
+# Bounded: the whole run is killed after BENCH_DEADLINE seconds (a default run: ~3 min).
 #
 # Exit status: 0 when the run completed (whatever the figures: this is not a test and CI
 # never runs it), 1 when it could not set itself up.
