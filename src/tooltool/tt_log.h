@@ -9,7 +9,10 @@
  * The leading zero would make 01001 an octal literal, so the macro pastes a
  * 1 in front and subtracts 100000; the array size rejects at compile time
  * anything but five digits. scripts/check-log-tags.sh checks uniqueness.
- * Next free tag: 01028. */
+ * Tags in use: 01001-01027 (API, local storage, verification, sweeper),
+ * 01200-01209 (the s3 backend; 01208 is retired, not to be reused) and
+ * 01230-01233 (replication by the sweeper). Next free tags: 01028, 01210
+ * (s3) and 01234 (replication). */
 #ifndef TT_LOG_H
 #define TT_LOG_H
 
