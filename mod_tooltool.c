@@ -30,7 +30,8 @@ module AP_MODULE_DECLARE_DATA tooltool_module;
 
 static const svc_module_t tt_mod = {
     "tooltool", SVC_VERSION, SVC_COMMIT, SVC_PROBLEM_WRAPPED,
-    tt_statements, "tt_ping", "tt_hawk_client_get"
+    tt_statements, "tt_ping", "tt_hawk_client_get",
+    "tt_gen_get", "svc_tooltool_generation"
 };
 
 static svc_app_t tt_app = {

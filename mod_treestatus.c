@@ -26,7 +26,8 @@ module AP_MODULE_DECLARE_DATA treestatus_module;
 
 static const svc_module_t ts_mod = {
     "treestatus", SVC_VERSION, SVC_COMMIT, SVC_PROBLEM_PLAIN,
-    ts_statements, "ts_ping", "ts_hawk_client_get"
+    ts_statements, "ts_ping", "ts_hawk_client_get",
+    "ts_gen_get", "svc_treestatus_generation"
 };
 
 /* The roles the upstream service documented: sheriffs update trees and
@@ -49,41 +50,8 @@ static svc_app_t ts_app = {
     .default_roles = ts_roles,
 };
 
-/* TreestatusCacheMaxAge: server-wide, reset for every configuration pass. */
-static apr_interval_time_t ts_max_age = TS_DEFAULT_CACHE_MAX_AGE;
-
-apr_interval_time_t ts_cache_max_age(void)
-{
-    return ts_max_age;
-}
-
-static const char *ts_set_cache_max_age(cmd_parms *cmd, void *dcfg,
-                                        const char *arg)
-{
-    const char *err = ap_check_cmd_context(cmd, GLOBAL_ONLY);
-
-    (void)dcfg;
-    if (err) {
-        return err;
-    }
-    err = ts_seconds_parse(cmd->pool, arg, &ts_max_age);
-    return err ? apr_pstrcat(cmd->pool, cmd->cmd->name, ": ", err, NULL) : NULL;
-}
-
-static int ts_reset_settings(apr_pool_t *pconf, apr_pool_t *plog,
-                             apr_pool_t *ptemp)
-{
-    (void)pconf; (void)plog; (void)ptemp;
-    ts_max_age = TS_DEFAULT_CACHE_MAX_AGE;
-    return OK;
-}
-
 static const command_rec ts_cmds[] = {
     SVC_MODULE_DIRECTIVES("Treestatus", ts_app),
-    AP_INIT_TAKE1("TreestatusCacheMaxAge", ts_set_cache_max_age, NULL,
-                  RSRC_CONF, "Seconds (decimals allowed) a cached generation "
-                  "is trusted before the database is asked again: the "
-                  "staleness bound across httpd instances (default 1)"),
     SVC_AUTH_DIRECTIVES("Treestatus", ts_app),
     {NULL}
 };
@@ -95,7 +63,6 @@ static void ts_register_hooks(apr_pool_t *p)
     (void)p;
     svc_aplog_init(&treestatus_module.module_index, "TS");
     ts_register_svc_hooks();
-    ap_hook_pre_config(ts_reset_settings, NULL, NULL, APR_HOOK_MIDDLE);
 }
 
 AP_DECLARE_MODULE(treestatus) = {

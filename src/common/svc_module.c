@@ -9,8 +9,10 @@
 #include "svc_auth.h"
 #include "svc_curl.h"
 #include "svc_dbd.h"
+#include "svc_generation.h"
 #include "svc_log.h"
 #include "svc_module.h"
+#include "svc_time.h"
 
 void *svc_module_create_dir(apr_pool_t *p, char *dir)
 {
@@ -46,6 +48,19 @@ const char *svc_module_set_cache(cmd_parms *cmd, void *dcfg, const char *arg)
     return err;
 }
 
+const char *svc_module_set_cache_max_age(cmd_parms *cmd, void *dcfg,
+                                         const char *arg)
+{
+    const char *err = ap_check_cmd_context(cmd, GLOBAL_ONLY);
+
+    (void)dcfg;
+    if (!err) {
+        err = svc_seconds_parse(cmd->pool, arg,
+                                &((svc_app_t *)cmd->info)->cache_max_age);
+    }
+    return err ? apr_pstrcat(cmd->pool, cmd->cmd->name, ": ", err, NULL) : NULL;
+}
+
 const char *svc_module_set_base(cmd_parms *cmd, void *dcfg, const char *arg)
 {
     return svc_loc_set_base(cmd, (svc_loc_t *)dcfg, arg);
@@ -62,6 +77,7 @@ void svc_module_pre_config(svc_app_t *app, apr_pool_t *pconf)
     app->cache = NULL;
     app->shm = NULL;
     app->cache_spec = NULL;
+    app->cache_max_age = SVC_DEFAULT_CACHE_MAX_AGE;
     app->auth = svc_auth_cfg_create(pconf);
 }
 

@@ -21,6 +21,8 @@ const char *svc_module_set_base(cmd_parms *cmd, void *dcfg, const char *arg);
 const char *svc_module_set_max_body(cmd_parms *cmd, void *dcfg, const char *arg);
 const char *svc_module_set_database(cmd_parms *cmd, void *dcfg, int on);
 const char *svc_module_set_cache(cmd_parms *cmd, void *dcfg, const char *arg);
+const char *svc_module_set_cache_max_age(cmd_parms *cmd, void *dcfg,
+                                         const char *arg);
 
 /* The directives every module has, named with its prefix P ("Treestatus"). */
 #define SVC_MODULE_DIRECTIVES(P, app) \
@@ -32,7 +34,11 @@ const char *svc_module_set_cache(cmd_parms *cmd, void *dcfg, const char *arg);
     AP_INIT_TAKE1(P "MaxBody", svc_module_set_max_body, NULL, ACCESS_CONF, \
         "Largest accepted request body in bytes (default 1048576)"), \
     AP_INIT_TAKE1(P "Cache", svc_module_set_cache, &app, RSRC_CONF, \
-        "Shared cache: 'shmcb', 'shmcb:/path(bytes)' or 'none' (default shmcb)")
+        "Shared cache: 'shmcb', 'shmcb:/path(bytes)' or 'none' (default shmcb)"), \
+    AP_INIT_TAKE1(P "CacheMaxAge", svc_module_set_cache_max_age, &app, \
+        RSRC_CONF, "Seconds (decimals allowed) a cached generation is " \
+        "trusted before the database is asked again: the staleness bound " \
+        "across httpd instances (default 1)")
 
 /* Hook bodies. */
 void svc_module_pre_config(svc_app_t *app, apr_pool_t *pconf);

@@ -18,6 +18,9 @@ typedef struct svc_module_t {
     const svc_db_stmt_t *stmts;    /* registered with mod_dbd, re-prepared on reset */
     const char *ping_label;        /* statement run by /__heartbeat__ */
     const char *hawk_client_label; /* SVC_AUTH_STATEMENTS' label */
+    const char *generation_label;  /* SELECT of the data generation
+                                      (svc_generation.h); its table */
+    const char *generation_table;
 } svc_module_t;
 
 struct svc_cache_t;
@@ -34,6 +37,7 @@ typedef struct svc_app_t {
     unsigned int cache_obj_size;   /* socache sizing hint */
     apr_size_t cache_size;         /* default shm size (bytes) */
     const char *cache_spec;        /* from the module's cache directive, NULL = default */
+    apr_interval_time_t cache_max_age; /* <P>CacheMaxAge (svc_generation.h) */
     struct svc_cache_t *cache;     /* response cache of this generation, NULL = none */
     struct svc_cache_t *shm;       /* shared memory (cache and Hawk nonces), NULL = none */
     struct svc_auth_cfg_t *auth;   /* identities and scopes (svc_auth.h) */

@@ -1,3 +1,6 @@
+#include <errno.h>
+#include <math.h>
+#include <stdlib.h>
 #include <string.h>
 #include <apr_strings.h>
 #include "svc_time.h"
@@ -30,4 +33,20 @@ const char *svc_time_iso(apr_pool_t *p, const char *sql, const char *zone)
     }
     out[n] = '\0';
     return apr_pstrcat(p, out, zone, NULL);
+}
+
+const char *svc_seconds_parse(apr_pool_t *p, const char *arg,
+                              apr_interval_time_t *out)
+{
+    char *end;
+    double v;
+
+    errno = 0;
+    v = strtod(arg, &end);
+    if (end == arg || *end || errno || isnan(v) || v < 0 || v > 86400) {
+        return apr_psprintf(p, "expected a number of seconds from 0 to 86400 "
+                            "(decimals allowed), got '%s'", arg);
+    }
+    *out = (apr_interval_time_t)(v * APR_USEC_PER_SEC + 0.5);
+    return NULL;
 }

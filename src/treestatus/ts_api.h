@@ -6,26 +6,11 @@
 
 #include "svc_req.h"
 
-/* TreestatusCacheMaxAge (mod_treestatus.c): how long a generation read from
- * the database is trusted before it is read again, i.e. how stale a write
- * made through another httpd on the same database may be served. */
-#define TS_DEFAULT_CACHE_MAX_AGE apr_time_from_sec(1)
-apr_interval_time_t ts_cache_max_age(void);
-
 /* The SetHandler name of the API. */
 #define TS_HANDLER_NAME "treestatus"
 
 
-/* ---- ts_cache.c: rendered documents keyed by generation */
-
-/* The current generation: the shared stamp when it was checked within the
- * max age, else read from the database and stamped. 0 or an SVC_DB_* error.
- * Only called with a cache. */
-int ts_cache_generation(svc_req_t *req, apr_int64_t *gen);
-
-/* After a write's COMMIT, before its response: every child of this httpd
- * then looks up the new generation's documents. */
-void ts_cache_publish(svc_req_t *req, apr_int64_t gen);
+/* ---- ts_cache.c: rendered documents keyed by generation (svc_generation.h) */
 
 /* A cached document: 1 with etag and body (request pool copies), 0 on a miss. */
 int ts_cache_fetch(svc_req_t *req, const char *key, const char **etag,

@@ -1,5 +1,3 @@
-#include <errno.h>
-#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 #include <apr_hash.h>
@@ -268,22 +266,6 @@ int ts_tree_name_ok(const char *s)
         }
     }
     return 1;
-}
-
-const char *ts_seconds_parse(apr_pool_t *p, const char *arg,
-                             apr_interval_time_t *out)
-{
-    char *end;
-    double v;
-
-    errno = 0;
-    v = strtod(arg, &end);
-    if (end == arg || *end || errno || isnan(v) || v < 0 || v > 86400) {
-        return apr_psprintf(p, "expected a number of seconds from 0 to 86400 "
-                            "(decimals allowed), got '%s'", arg);
-    }
-    *out = (apr_interval_time_t)(v * APR_USEC_PER_SEC + 0.5);
-    return NULL;
 }
 
 char *ts_names_json(apr_pool_t *p, const apr_array_header_t *names)

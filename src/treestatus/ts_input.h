@@ -73,10 +73,6 @@ int ts_id_parse(const char *s, int *id);
  * Lookups of other names answer 404 without asking the database. */
 int ts_tree_name_ok(const char *s);
 
-/* TreestatusCacheMaxAge: seconds, decimals allowed, 0 to 86400. */
-const char *ts_seconds_parse(apr_pool_t *p, const char *arg,
-                             apr_interval_time_t *out);
-
 /* A JSON array of the names (for the %s::jsonb parameters of ts_sql.c). */
 char *ts_names_json(apr_pool_t *p, const apr_array_header_t *names);
 

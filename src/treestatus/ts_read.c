@@ -5,6 +5,7 @@
 #include "httpd.h"
 #include "http_protocol.h"
 #include "apr_strings.h"
+#include "svc_generation.h"
 #include "svc_json.h"
 #include "svc_send.h"
 #include "ts_api.h"
@@ -91,7 +92,7 @@ static int serve_doc(svc_req_t *req, ts_doc doc, const char *tree)
         return svc_send_problem(req, HTTP_NOT_FOUND, NO_SUCH_TREE);
     }
     if (req->app->cache) {
-        if ((rc = ts_cache_generation(req, &gen)) != 0) {
+        if ((rc = svc_generation_current(req, &gen)) != 0) {
             return svc_send_db_error(req, rc);
         }
         key = apr_psprintf(r->pool, "ts:%" APR_INT64_T_FMT ":%s%s", gen,

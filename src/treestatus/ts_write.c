@@ -6,6 +6,7 @@
 #include "http_protocol.h"
 #include "apr_strings.h"
 #include "svc_body.h"
+#include "svc_generation.h"
 #include "svc_json.h"
 #include "svc_send.h"
 #include "ts_api.h"
@@ -40,7 +41,7 @@ static int run(svc_req_t *req, svc_db_unit_fn *unit, ts_write_t *w, int ok)
                       "committed, but the response could not be built");
         return svc_send_problem(req, HTTP_INTERNAL_SERVER_ERROR, NULL);
     }
-    ts_cache_publish(req, w->gen);
+    svc_generation_publish(req, w->gen);
     return svc_send_json(req, ok, w->result);
 }
 

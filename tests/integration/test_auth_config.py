@@ -59,6 +59,10 @@ CASES = [
     (["GroupScopes"], 1, r"{P}GroupScopes needs a group name"),
     (["GroupMembers admins"], 1, r"{P}GroupMembers needs a group and at least one user"),
     (["HawkClientsTable maybe"], 1, r"{P}HawkClientsTable must be On or Off"),
+    (["CacheMaxAge -1"], 1, r"{P}CacheMaxAge: expected a number of seconds from 0 to 86400 "
+                            r"\(decimals allowed\), got '-1'"),
+    (["CacheMaxAge 1s"], 1, r"{P}CacheMaxAge: expected .*, got '1s'"),
+    (["CacheMaxAge 86401"], 1, r"{P}CacheMaxAge: expected .*, got '86401'"),
 ]
 
 
@@ -104,6 +108,7 @@ def test_good_directives_pass_the_config_test(module, env, tmp_path):
         p + "GroupsVariable OIDC_CLAIM_groups",
         p + "TaskclusterRootUrl https://tc.example.org/ 2500",
         p + "HawkSkew 60",
+        p + "CacheMaxAge 0.25",
         p + "HawkClientsTable Off",
         p + "ScopePrefix project:releng:treestatus/",
     ])

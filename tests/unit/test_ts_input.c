@@ -259,26 +259,6 @@ START_TEST(tree_names)
 }
 END_TEST
 
-START_TEST(seconds)
-{
-    apr_interval_time_t t;
-
-    ck_assert_ptr_null(ts_seconds_parse(unit_pool, "1", &t));
-    ck_assert_int_eq(t, 1000000);
-    ck_assert_ptr_null(ts_seconds_parse(unit_pool, "0.25", &t));
-    ck_assert_int_eq(t, 250000);
-    ck_assert_ptr_null(ts_seconds_parse(unit_pool, "0", &t));
-    ck_assert_int_eq(t, 0);
-    ck_assert_str_eq(ts_seconds_parse(unit_pool, "-1", &t),
-                     "expected a number of seconds from 0 to 86400 (decimals "
-                     "allowed), got '-1'");
-    ck_assert_ptr_nonnull(ts_seconds_parse(unit_pool, "1s", &t));
-    ck_assert_ptr_nonnull(ts_seconds_parse(unit_pool, "", &t));
-    ck_assert_ptr_nonnull(ts_seconds_parse(unit_pool, "nan", &t));
-    ck_assert_ptr_nonnull(ts_seconds_parse(unit_pool, "86401", &t));
-}
-END_TEST
-
 Suite *ts_input_suite(void)
 {
     Suite *s = suite_create("ts_input");
@@ -292,7 +272,6 @@ Suite *ts_input_suite(void)
     tcase_add_test(tc, revert_values);
     tcase_add_test(tc, ids);
     tcase_add_test(tc, tree_names);
-    tcase_add_test(tc, seconds);
     suite_add_tcase(s, tc);
     return s;
 }
