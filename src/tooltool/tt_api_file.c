@@ -9,6 +9,7 @@
 #include "svc_send.h"
 #include "tt_api.h"
 #include "tt_input.h"
+#include "tt_locate.h"
 #include "tt_log.h"
 #include "tt_render.h"
 #include "tt_sha512.h"
@@ -205,6 +206,7 @@ int tt_api_file_patch(svc_req_t *req)
         return b.status ? svc_send_problem(req, b.status, b.detail)
                         : svc_send_db_error(req, rc);
     }
+    tt_locate_changed(req); /* no download sees the old visibility/instances */
     return svc_send_json(req, HTTP_OK, b.file);
 }
 
@@ -215,11 +217,10 @@ int tt_api_download(svc_req_t *req)
     request_rec *r = req->r;
     const tt_conf_t *conf = tt_conf_get();
     const char *digest = svc_param(req, "digest");
-    const char *vis, *url;
+    const char *url;
     const tt_region_t *rg;
     apr_array_header_t *candidates;
-    svc_db_rows_t *rows;
-    svc_db_t *db;
+    tt_location_t loc;
     int rc, i;
 
     /* D6: ?region= is a preference; anything else is strict-validated */
@@ -230,31 +231,30 @@ int tt_api_download(svc_req_t *req)
     if (!tt_digest_valid(digest)) {
         return svc_send_problem(req, HTTP_BAD_REQUEST, "Invalid sha512 digest");
     }
-    if (!(db = svc_req_db(req))) {
-        return svc_send_db_error(req, SVC_DB_UNAVAILABLE);
-    }
-    rc = svc_db_select(db, "tt_download", SVC_DB_ARGS(digest), &rows);
-    if (rc != SVC_DB_OK) {
+    if ((rc = tt_locate(req, digest, &loc)) != 0) {
         return svc_send_db_error(req, rc);
     }
-    if (rows->nrows == 0) {
+    if (loc.regions->nelts == 0) {
         return svc_send_problem(req, HTTP_NOT_FOUND, NULL); /* no file or no instance */
     }
-    vis = svc_db_cell(rows, 0, 0);
-    if (strcmp(vis, "public") || !conf->anonymous_public) {
+    if (strcmp(loc.visibility, "public") || !conf->anonymous_public) {
         if (svc_auth_identify(req) != 0) {
             return OK;
         }
         if (!svc_auth_has(req, tt_api_scope(req, apr_pstrcat(r->pool,
-                                                             "download/", vis,
+                                                             "download/",
+                                                             loc.visibility,
                                                              NULL)))) {
             return svc_send_problem(req, HTTP_FORBIDDEN, NULL);
         }
     }
     /* configured regions holding an instance (upstream fix 2e85652) */
-    candidates = apr_array_make(r->pool, rows->nrows, sizeof(tt_region_t *));
-    for (i = 0; i < rows->nrows; i++) {
-        const tt_region_t *c = tt_conf_region(conf, svc_db_cell(rows, i, 1));
+    candidates = apr_array_make(r->pool, loc.regions->nelts,
+                                sizeof(tt_region_t *));
+    for (i = 0; i < loc.regions->nelts; i++) {
+        const tt_region_t *c = tt_conf_region(conf, APR_ARRAY_IDX(loc.regions,
+                                                                  i,
+                                                                  const char *));
         if (c) {
             APR_ARRAY_PUSH(candidates, const tt_region_t *) = c;
         }

@@ -8,6 +8,7 @@
 #include "svc_send.h"
 #include "tt_api.h"
 #include "tt_input.h"
+#include "tt_locate.h"
 #include "tt_log.h"
 #include "tt_render.h"
 #include "tt_sha512.h"
@@ -306,6 +307,7 @@ int tt_api_upload_complete(svc_req_t *req)
          * 202 either way: the client only asked us to look */
         tt_api_io(req, &io);
         tt_verify_pending(db, conf, &pu, now, conf->inline_max, &io);
+        tt_locate_changed(req); /* a new instance: downloadable from here */
     }
     return svc_send_bytes(req, HTTP_ACCEPTED, "application/json", "\"{}\"", 4);
 }

@@ -62,7 +62,11 @@ const svc_db_stmt_t tt_statements[] = {
      "SELECT f.id, " TT_FILE_COLS ", (SELECT coalesce(json_agg(i.region "
      "ORDER BY i.region), '[]') FROM " TT_INST " i WHERE i.file_id = f.id)"
      "::text AS instances FROM " TT_FILES " f WHERE f.sha512 = %s"},
-    /* the download hot path: one indexed statement, a row per instance */
+    /* the cache generation (sql/tooltool/002_download_generation.sql) */
+    {"tt_gen_get",
+     "SELECT generation FROM svc_tooltool_generation WHERE id = 1"},
+    /* the download hot path on a cache miss: one indexed statement, a row
+     * per instance (tt_locate.c) */
     {"tt_download",
      "SELECT f.visibility, i.region FROM " TT_FILES " f JOIN " TT_INST " i "
      "ON i.file_id = f.id WHERE f.sha512 = %s"},
