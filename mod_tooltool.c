@@ -283,6 +283,7 @@ static void tt_register_hooks(apr_pool_t *p)
     tt_register_svc_hooks();
     ap_hook_pre_config(tt_conf_pre_config, NULL, NULL, APR_HOOK_MIDDLE);
     ap_hook_post_config(tt_conf_post_config, NULL, NULL, APR_HOOK_MIDDLE);
+    ap_hook_child_init(tt_sweep_child_init, NULL, NULL, APR_HOOK_MIDDLE);
 }
 
 AP_DECLARE_MODULE(tooltool) = {

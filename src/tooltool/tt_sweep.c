@@ -4,6 +4,7 @@
 #include "apr_dbd.h"
 #include "apr_optional.h"
 #include "apr_strings.h"
+#include "apr_thread_mutex.h"
 #include "mod_dbd.h"
 #include "mod_watchdog.h"
 #include "svc_curl.h"
@@ -37,6 +38,35 @@ typedef struct {
 
 static APR_OPTIONAL_FN_TYPE(ap_dbd_open) *dbd_open_fn;
 static APR_OPTIONAL_FN_TYPE(ap_dbd_close) *dbd_close_fn;
+static int registered;             /* this configuration sweeps */
+
+/* The child's exit. mod_watchdog's thread belongs to the process pool, not
+ * to the child's: it can still be inside a statement when the child pool,
+ * and mod_dbd's connection pool with it, is destroyed (apr_reslist then
+ * aborts the process). So a connection is only held behind `door`, and a
+ * pre-cleanup of the child pool waits for it, then shuts the door for good
+ * before any pool of the child is destroyed. */
+static apr_thread_mutex_t *door;
+static int child_exiting;
+
+static apr_status_t shut_door(void *data)
+{
+    (void)data;
+    apr_thread_mutex_lock(door);
+    child_exiting = 1;
+    apr_thread_mutex_unlock(door);
+    return APR_SUCCESS;
+}
+
+void tt_sweep_child_init(apr_pool_t *pchild, server_rec *s)
+{
+    /* in the process pool: the sweeper's thread may outlive pchild */
+    if (registered && apr_thread_mutex_create(&door, APR_THREAD_MUTEX_DEFAULT,
+                                              s->process->pool)
+                      == APR_SUCCESS) {
+        apr_pool_pre_cleanup_register(pchild, NULL, shut_door);
+    }
+}
 
 /* A connection for a few statements: from mod_dbd's pool of this child,
  * given back right after (close_db). */
@@ -48,11 +78,20 @@ typedef struct {
 
 static svc_db_t *open_db(const sweep_t *sw, apr_pool_t *parent, conn_t *c)
 {
+    c->db = NULL;
+    if (!door) {
+        return NULL; /* no child_init: never happens in a child */
+    }
+    apr_thread_mutex_lock(door);
+    if (child_exiting) {
+        apr_thread_mutex_unlock(door);
+        return NULL;
+    }
     apr_pool_create(&c->pool, parent);
     c->dbd = dbd_open_fn(c->pool, sw->s);
     if (!c->dbd) {
         apr_pool_destroy(c->pool);
-        c->db = NULL;
+        apr_thread_mutex_unlock(door);
         return NULL;
     }
     /* log context NULL: svc_db logs to the server log, there is no request */
@@ -68,6 +107,7 @@ static void close_db(const sweep_t *sw, conn_t *c)
         dbd_close_fn(sw->s, c->dbd);
         apr_pool_destroy(c->pool);
         c->db = NULL;
+        apr_thread_mutex_unlock(door);
     }
 }
 
@@ -75,7 +115,8 @@ static int stopping(void)
 {
     int state = AP_MPMQ_RUNNING;
 
-    return ap_mpm_query(AP_MPMQ_MPM_STATE, &state) != APR_SUCCESS
+    return child_exiting
+        || ap_mpm_query(AP_MPMQ_MPM_STATE, &state) != APR_SUCCESS
         || state == AP_MPMQ_STOPPING;
 }
 
@@ -396,6 +437,7 @@ void tt_sweep_register(apr_pool_t *pconf, server_rec *s, const tt_conf_t *conf)
     sweep_t *sw;
     apr_status_t rv;
 
+    registered = 0;
     if (conf->sweep_interval == 0 || conf->regions->nelts == 0) {
         /* without regions this server does not serve tooltool storage:
          * sweeping would only drop other servers' pending uploads */
@@ -431,6 +473,7 @@ void tt_sweep_register(apr_pool_t *pconf, server_rec *s, const tt_conf_t *conf)
         rv = register_callback(wd, apr_time_from_sec(conf->sweep_interval), sw,
                                sweep_callback);
     }
+    registered = rv == APR_SUCCESS;
     if (rv != APR_SUCCESS) {
         svc_log_s(s, SVC_LOG_WARNING, rv, TTLOGNO(01023), "cannot register the "
                   "tooltool sweeper with mod_watchdog: uploads are verified "

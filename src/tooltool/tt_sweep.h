@@ -18,4 +18,8 @@
  * GET /upload/complete. */
 void tt_sweep_register(apr_pool_t *pconf, server_rec *s, const tt_conf_t *conf);
 
+/* child_init: the child's exit waits for a statement the sweeper is running
+ * and lets it start no other. */
+void tt_sweep_child_init(apr_pool_t *pchild, server_rec *s);
+
 #endif
