@@ -13,23 +13,6 @@ static json_t *load_vectors(const char *name)
     return unit_load_vectors(name, JSON_ALLOW_NUL);
 }
 
-static const char *str(const json_t *obj, const char *key)
-{
-    return json_string_value(json_object_get(obj, key));
-}
-
-static apr_array_header_t *strings(const json_t *arr)
-{
-    apr_array_header_t *a = apr_array_make(unit_pool, 4, sizeof(char *));
-    size_t i;
-
-    for (i = 0; i < json_array_size(arr); i++) {
-        APR_ARRAY_PUSH(a, const char *) =
-            apr_pstrdup(unit_pool, json_string_value(json_array_get(arr, i)));
-    }
-    return a;
-}
-
 static const char *join(const apr_array_header_t *a)
 {
     return a && a->nelts ? apr_array_pstrcat(unit_pool, a, ',') : "";
@@ -45,9 +28,9 @@ static apr_status_t lookup(void *baton, apr_pool_t *p, const char *id,
 
     (void)p;
     json_array_foreach(clients, i, c) {
-        if (strcmp(str(c, "clientId"), id) == 0) {
-            *token = str(c, "accessToken");
-            *scopes = strings(json_object_get(c, "scopes"));
+        if (strcmp(unit_str(c, "clientId"), id) == 0) {
+            *token = unit_str(c, "accessToken");
+            *scopes = unit_strings(json_object_get(c, "scopes"));
             return APR_SUCCESS;
         }
     }
@@ -69,9 +52,9 @@ static svc_roles_t *roles_from(const json_t *list)
     size_t i;
 
     json_array_foreach(list, i, r) {
-        apr_array_header_t *s = strings(json_object_get(r, "scopes"));
+        apr_array_header_t *s = unit_strings(json_object_get(r, "scopes"));
 
-        ck_assert_ptr_null(svc_roles_add(roles, str(r, "roleId"),
+        ck_assert_ptr_null(svc_roles_add(roles, unit_str(r, "roleId"),
                                          (const char *const *)s->elts,
                                          s->nelts));
     }
@@ -83,12 +66,12 @@ static void request_from(const json_t *j, svc_hawk_request_t *req)
     const json_t *body = json_object_get(j, "body");
 
     memset(req, 0, sizeof(*req));
-    req->authorization = str(j, "authorization");
-    req->method = str(j, "method");
-    req->resource = str(j, "resource");
-    req->host = str(j, "host");
+    req->authorization = unit_str(j, "authorization");
+    req->method = unit_str(j, "method");
+    req->resource = unit_str(j, "resource");
+    req->host = unit_str(j, "host");
     req->port = (unsigned)json_integer_value(json_object_get(j, "port"));
-    req->content_type = str(j, "content_type");
+    req->content_type = unit_str(j, "content_type");
     if (json_is_string(body)) {
         req->body = json_string_value(body);
         req->body_len = json_string_length(body);
@@ -110,7 +93,7 @@ START_TEST(reference_vectors)
     json_array_foreach(json_object_get(doc, "vectors"), i, v) {
         const json_t *want = json_object_get(v, "expect");
         const json_t *conf = json_object_get(v, "config");
-        const char *name = str(v, "name"), *reason = str(want, "reason");
+        const char *name = unit_str(v, "name"), *reason = unit_str(want, "reason");
         svc_hawk_request_t req;
         svc_hawk_result_t res;
 
@@ -119,10 +102,10 @@ START_TEST(reference_vectors)
                                                            "grant_anonymous"));
         svc_hawk_verify(unit_pool, &cfg, &req, &res);
         ck_assert_msg(strcmp(svc_hawk_status_name(res.status),
-                             str(want, "status")) == 0,
+                             unit_str(want, "status")) == 0,
                       "%s: got %s (%s), want %s", name,
                       svc_hawk_status_name(res.status),
-                      res.reason ? res.reason : "-", str(want, "status"));
+                      res.reason ? res.reason : "-", unit_str(want, "status"));
         if (reason) {
             /* ours may add detail after the reference text */
             ck_assert_msg(res.reason
@@ -136,9 +119,9 @@ START_TEST(reference_vectors)
             continue;
         }
         ok++;
-        ck_assert_str_eq(res.client_id, str(want, "client_id"));
+        ck_assert_str_eq(res.client_id, unit_str(want, "client_id"));
         if (json_is_string(json_object_get(want, "issuer"))) {
-            ck_assert_str_eq(res.issuer, str(want, "issuer"));
+            ck_assert_str_eq(res.issuer, unit_str(want, "issuer"));
         }
         else {
             ck_assert_ptr_null(res.issuer);
@@ -147,7 +130,7 @@ START_TEST(reference_vectors)
                          json_integer_value(json_object_get(want,
                                                             "expires_ms")));
         ck_assert_msg(strcmp(join(res.scopes),
-                             join(strings(json_object_get(want, "scopes"))))
+                             join(unit_strings(json_object_get(want, "scopes"))))
                       == 0, "%s: scopes [%s]", name, join(res.scopes));
         ck_assert_str_eq(res.attrs.id, res.client_id);
     }
@@ -173,10 +156,10 @@ START_TEST(real_tooltool_client)
 
         request_from(json_object_get(v, "request"), &req);
         ck_assert_msg(svc_hawk_verify(unit_pool, &cfg, &req, &res)
-                      == SVC_HAWK_OK, "%s: %s", str(v, "name"), res.reason);
+                      == SVC_HAWK_OK, "%s: %s", unit_str(v, "name"), res.reason);
         ck_assert_str_eq(res.client_id, "project/releng/tooltool-uploader");
-        ck_assert_str_eq(res.attrs.nonce, str(v, "nonce"));
-        ck_assert_str_eq(res.attrs.ts, str(v, "ts"));
+        ck_assert_str_eq(res.attrs.nonce, unit_str(v, "nonce"));
+        ck_assert_str_eq(res.attrs.ts, unit_str(v, "ts"));
         ck_assert_int_eq(res.ext == NULL, 1);
 
         /* replay key: fixed size, depends on all of id, ts, nonce */
@@ -184,10 +167,10 @@ START_TEST(real_tooltool_client)
                                   res.attrs.nonce);
         ck_assert_uint_eq(strlen(key), 64);
         ck_assert_str_eq(key, svc_hawk_replay_key(unit_pool, res.client_id,
-                                                  str(v, "ts"),
-                                                  str(v, "nonce")));
+                                                  unit_str(v, "ts"),
+                                                  unit_str(v, "nonce")));
         ck_assert_str_ne(key, svc_hawk_replay_key(unit_pool, res.client_id,
-                                                  str(v, "ts"), "other"));
+                                                  unit_str(v, "ts"), "other"));
 
         /* the request target without its query does not verify (the
          * upstream services' bug, tooltool.md 4.2) */
@@ -215,28 +198,28 @@ START_TEST(building_blocks)
         svc_hawk_attrs_t attrs = { 0 };
         const char *n;
 
-        attrs.ts = str(a, "ts");
-        attrs.nonce = str(a, "nonce");
-        attrs.hash = str(a, "hash");
-        attrs.ext = str(a, "ext");
-        attrs.app = str(a, "app");
-        attrs.dlg = str(a, "dlg");
-        n = svc_hawk_normalized(unit_pool, "header", &attrs, str(v, "method"),
-                                str(v, "resource"), str(v, "host"),
+        attrs.ts = unit_str(a, "ts");
+        attrs.nonce = unit_str(a, "nonce");
+        attrs.hash = unit_str(a, "hash");
+        attrs.ext = unit_str(a, "ext");
+        attrs.app = unit_str(a, "app");
+        attrs.dlg = unit_str(a, "dlg");
+        n = svc_hawk_normalized(unit_pool, "header", &attrs, unit_str(v, "method"),
+                                unit_str(v, "resource"), unit_str(v, "host"),
                                 (unsigned)json_integer_value(
                                     json_object_get(v, "port")));
-        ck_assert_str_eq(n, str(v, "normalized"));
-        ck_assert_str_eq(svc_hawk_mac(unit_pool, str(v, "key"), n),
-                         str(v, "mac"));
+        ck_assert_str_eq(n, unit_str(v, "normalized"));
+        ck_assert_str_eq(svc_hawk_mac(unit_pool, unit_str(v, "key"), n),
+                         unit_str(v, "mac"));
     }
     json_array_foreach(json_object_get(doc, "payload"), i, v) {
         const json_t *body = json_object_get(v, "body");
 
         ck_assert_str_eq(svc_hawk_payload_hash(unit_pool,
-                                               str(v, "content_type"),
+                                               unit_str(v, "content_type"),
                                                json_string_value(body),
                                                json_string_length(body)),
-                         str(v, "hash"));
+                         unit_str(v, "hash"));
     }
     json_decref(doc);
 }
@@ -253,7 +236,7 @@ START_TEST(payload_checked_later)
     size_t i;
 
     json_array_foreach(json_object_get(doc, "vectors"), i, v) {
-        if (strcmp(str(v, "name"), "post-payload") == 0) {
+        if (strcmp(unit_str(v, "name"), "post-payload") == 0) {
             post = json_object_get(v, "request");
         }
     }
@@ -289,7 +272,7 @@ START_TEST(config_skew_and_lookup_failure)
     size_t i;
 
     json_array_foreach(json_object_get(doc, "vectors"), i, v) {
-        if (strcmp(str(v, "name"), "get-query") == 0) {
+        if (strcmp(unit_str(v, "name"), "get-query") == 0) {
             get = json_object_get(v, "request");
         }
     }

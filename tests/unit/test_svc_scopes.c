@@ -14,18 +14,6 @@ static json_t *load_vectors(const char *name)
     return unit_load_vectors(name, 0);
 }
 
-static apr_array_header_t *strings(const json_t *arr)
-{
-    apr_array_header_t *a = apr_array_make(unit_pool, 4, sizeof(char *));
-    size_t i;
-
-    for (i = 0; i < json_array_size(arr); i++) {
-        APR_ARRAY_PUSH(a, const char *) =
-            apr_pstrdup(unit_pool, json_string_value(json_array_get(arr, i)));
-    }
-    return a;
-}
-
 static const char *join(const apr_array_header_t *a)
 {
     return a->nelts ? apr_array_pstrcat(unit_pool, a, ',') : "(none)";
@@ -46,7 +34,7 @@ static svc_roles_t *roles_from(const json_t *list, const char **err)
     *err = NULL;
     for (i = 0; i < json_array_size(list) && !*err; i++) {
         const json_t *r = json_array_get(list, i);
-        apr_array_header_t *s = strings(json_object_get(r, "scopes"));
+        apr_array_header_t *s = unit_strings(json_object_get(r, "scopes"));
 
         *err = svc_roles_add(roles, json_string_value(json_object_get(r, "roleId")),
                              (const char *const *)s->elts, s->nelts);
@@ -78,7 +66,7 @@ START_TEST(satisfy_and_missing)
     size_t i;
 
     json_array_foreach(json_object_get(doc, "satisfy"), i, v) {
-        apr_array_header_t *held = strings(json_object_get(v, "held"));
+        apr_array_header_t *held = unit_strings(json_object_get(v, "held"));
         const json_t *src = json_object_get(v, "expr");
         const json_t *want = json_object_get(v, "missing");
         svc_scope_expr_t *expr;
@@ -122,18 +110,18 @@ START_TEST(compare_and_normalize)
                       "scopeCompare('%s', '%s') = %d", a, b, c);
     }
     json_array_foreach(json_object_get(doc, "normalize"), i, v) {
-        apr_array_header_t *in = strings(json_object_get(v, "input"));
+        apr_array_header_t *in = unit_strings(json_object_get(v, "input"));
 
         assert_same(svc_scopes_normalize(unit_pool, in),
-                    strings(json_object_get(v, "output")), join(in));
+                    unit_strings(json_object_get(v, "output")), join(in));
     }
     /* scopeUnion(a, b) is normalizing the concatenation */
     json_array_foreach(json_object_get(doc, "union"), i, v) {
-        apr_array_header_t *a = strings(json_object_get(v, "a"));
+        apr_array_header_t *a = unit_strings(json_object_get(v, "a"));
 
-        apr_array_cat(a, strings(json_object_get(v, "b")));
+        apr_array_cat(a, unit_strings(json_object_get(v, "b")));
         assert_same(svc_scopes_normalize(unit_pool, a),
-                    strings(json_object_get(v, "output")), "union");
+                    unit_strings(json_object_get(v, "output")), "union");
     }
     json_decref(doc);
 }
@@ -152,10 +140,10 @@ static int run_role_tables(const json_t *tables)
 
         ck_assert_msg(err == NULL, "%s: %s", src, err);
         json_array_foreach(json_object_get(t, "cases"), k, c) {
-            apr_array_header_t *held = strings(json_object_get(c, "held"));
+            apr_array_header_t *held = unit_strings(json_object_get(c, "held"));
 
             assert_same(svc_scopes_expand(unit_pool, roles, held),
-                        strings(json_object_get(c, "expanded")),
+                        unit_strings(json_object_get(c, "expanded")),
                         apr_psprintf(unit_pool, "%s: %s", src, join(held)));
             n++;
         }

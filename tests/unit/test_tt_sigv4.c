@@ -19,11 +19,6 @@ static json_t *load_vectors(const char *name)
     return unit_load_vectors(name, 0);
 }
 
-static const char *str(const json_t *obj, const char *key)
-{
-    return json_string_value(json_object_get(obj, key));
-}
-
 static const char *query_param(const char *url, const char *name)
 {
     const char *q = strchr(url, '?');
@@ -180,31 +175,31 @@ static void vectors_teardown(void)
 START_TEST(botocore_presign)
 {
     const json_t *list = json_object_get(vectors, "presign"), *v;
-    tt_s3_creds_t c = {str(vectors, "access_key"), str(vectors, "secret_key"),
+    tt_s3_creds_t c = {unit_str(vectors, "access_key"), unit_str(vectors, "secret_key"),
                        NULL};
     int counts[2][2] = {{0, 0}, {0, 0}};
     size_t i;
 
     ck_assert_int_ge(json_array_size(list), 400);
     json_array_foreach(list, i, v) {
-        tt_s3_target_t t = {str(v, "endpoint"), str(v, "bucket"),
-                            str(v, "region"),
+        tt_s3_target_t t = {unit_str(v, "endpoint"), unit_str(v, "bucket"),
+                            unit_str(v, "region"),
                             json_is_true(json_object_get(v, "path_style"))};
         int v4 = json_integer_value(json_object_get(v, "sigver")) == 4;
         const char *url = NULL;
         apr_status_t rv;
 
-        c.session_token = str(v, "session_token");
+        c.session_token = unit_str(v, "session_token");
         rv = (v4 ? tt_sigv4_presign : tt_sigv2_presign)(
-            unit_pool, &c, &t, str(v, "method"), str(v, "key"),
-            str(v, "content_type"),
+            unit_pool, &c, &t, unit_str(v, "method"), unit_str(v, "key"),
+            unit_str(v, "content_type"),
             json_integer_value(json_object_get(v, "expires")),
             json_integer_value(json_object_get(v, "now")), &url);
         ck_assert_msg(rv == APR_SUCCESS, "presign[%zu] failed: %d", i, rv);
-        ck_assert_msg(strcmp(url, str(v, "url")) == 0,
+        ck_assert_msg(strcmp(url, unit_str(v, "url")) == 0,
                       "presign[%zu]\n  ours:     %s\n  botocore: %s", i, url,
-                      str(v, "url"));
-        counts[v4][strcmp(str(v, "method"), "PUT") == 0]++;
+                      unit_str(v, "url"));
+        counts[v4][strcmp(unit_str(v, "method"), "PUT") == 0]++;
     }
     /* both versions, both methods, every one compared */
     ck_assert_int_gt(counts[0][0], 0);
@@ -217,14 +212,14 @@ END_TEST
 START_TEST(botocore_headers)
 {
     const json_t *list = json_object_get(vectors, "headers"), *v, *h;
-    tt_s3_creds_t c = {str(vectors, "access_key"), str(vectors, "secret_key"),
+    tt_s3_creds_t c = {unit_str(vectors, "access_key"), unit_str(vectors, "secret_key"),
                        NULL};
     size_t i, j;
 
     ck_assert_int_ge(json_array_size(list), 30);
     json_array_foreach(list, i, v) {
         apr_table_t *headers = apr_table_make(unit_pool, 4);
-        const char *name = str(v, "name"), *token;
+        const char *name = unit_str(v, "name"), *token;
         tt_sigv4_auth_t auth;
         apr_status_t rv;
 
@@ -232,19 +227,19 @@ START_TEST(botocore_headers)
             apr_table_add(headers, json_string_value(json_array_get(h, 0)),
                           json_string_value(json_array_get(h, 1)));
         }
-        c.session_token = str(v, "session_token");
-        rv = tt_sigv4_sign_headers(unit_pool, &c, str(v, "region"),
-                                   str(v, "method"), str(v, "url"), headers,
-                                   str(v, "payload_hash"),
+        c.session_token = unit_str(v, "session_token");
+        rv = tt_sigv4_sign_headers(unit_pool, &c, unit_str(v, "region"),
+                                   unit_str(v, "method"), unit_str(v, "url"), headers,
+                                   unit_str(v, "payload_hash"),
                                    json_integer_value(json_object_get(v, "now")),
                                    &auth);
         ck_assert_msg(rv == APR_SUCCESS, "%s: failed %d", name, rv);
-        ck_assert_msg(strcmp(auth.authorization, str(v, "authorization")) == 0,
+        ck_assert_msg(strcmp(auth.authorization, unit_str(v, "authorization")) == 0,
                       "%s\n  ours:     %s\n  botocore: %s", name,
-                      auth.authorization, str(v, "authorization"));
-        ck_assert_str_eq(auth.amz_date, str(v, "amz_date"));
-        ck_assert_str_eq(auth.content_sha256, str(v, "content_sha256"));
-        token = str(v, "security_token");
+                      auth.authorization, unit_str(v, "authorization"));
+        ck_assert_str_eq(auth.amz_date, unit_str(v, "amz_date"));
+        ck_assert_str_eq(auth.content_sha256, unit_str(v, "content_sha256"));
+        token = unit_str(v, "security_token");
         if (token) {
             ck_assert_str_eq(auth.security_token, token);
         }

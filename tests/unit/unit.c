@@ -43,6 +43,23 @@ json_t *unit_load_vectors(const char *name, size_t flags)
     return doc;
 }
 
+const char *unit_str(const json_t *obj, const char *key)
+{
+    return json_string_value(json_object_get(obj, key));
+}
+
+apr_array_header_t *unit_strings(const json_t *arr)
+{
+    apr_array_header_t *a = apr_array_make(unit_pool, 4, sizeof(char *));
+    size_t i;
+
+    for (i = 0; i < json_array_size(arr); i++) {
+        APR_ARRAY_PUSH(a, const char *) =
+            apr_pstrdup(unit_pool, json_string_value(json_array_get(arr, i)));
+    }
+    return a;
+}
+
 TCase *unit_tcase(const char *name)
 {
     TCase *tc = tcase_create(name);

@@ -22,6 +22,12 @@ void unit_pool_teardown(void);
  * the file is missing or not JSON. New reference; the caller decrefs. */
 json_t *unit_load_vectors(const char *name, size_t flags);
 
+/* Vector-file accessors: the string value of KEY in OBJ (NULL if missing or
+ * not a string); a JSON array of strings as an array of char * copied into
+ * unit_pool. */
+const char *unit_str(const json_t *obj, const char *key);
+apr_array_header_t *unit_strings(const json_t *arr);
+
 /* A test case with the pool fixture already attached. */
 TCase *unit_tcase(const char *name);
 
