@@ -10,9 +10,25 @@
 
 /* ---- svc_db_placeholders ----------------------------------------------- */
 
+struct placeholder_case {
+    const char *sql;
+    int n; /* the expected count */
+};
+
+static void check_placeholders(const struct placeholder_case *cases, size_t n)
+{
+    size_t i;
+
+    for (i = 0; i < n; i++) {
+        ck_assert_msg(svc_db_placeholders(cases[i].sql) == cases[i].n,
+                      "%s: %d placeholders, expected %d", cases[i].sql,
+                      svc_db_placeholders(cases[i].sql), cases[i].n);
+    }
+}
+
 START_TEST(placeholders_counted)
 {
-    static const struct { const char *sql; int n; } cases[] = {
+    static const struct placeholder_case cases[] = {
         {"", 0},
         {"SELECT 1", 0},
         {"SELECT * FROM trees WHERE tree = %s", 1},
@@ -27,19 +43,14 @@ START_TEST(placeholders_counted)
         {"VALUES(%s)", 1},
         {"SELECT x FROM t LIMIT %d OFFSET %d", 2},
     };
-    size_t i;
 
-    for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
-        ck_assert_msg(svc_db_placeholders(cases[i].sql) == cases[i].n,
-                      "%s: %d placeholders, expected %d", cases[i].sql,
-                      svc_db_placeholders(cases[i].sql), cases[i].n);
-    }
+    check_placeholders(cases, sizeof(cases) / sizeof(cases[0]));
 }
 END_TEST
 
 START_TEST(placeholders_literal_percent)
 {
-    static const struct { const char *sql; int n; } cases[] = {
+    static const struct placeholder_case cases[] = {
         {"SELECT '100%%'", 0},
         {"SELECT 'a' LIKE 'a%%'", 0},
         {"%%s", 0},            /* a literal "%s", not a parameter */
@@ -48,13 +59,8 @@ START_TEST(placeholders_literal_percent)
         {"%s%%", 1},
         {"SELECT id %% 2 FROM t WHERE a = %s", 1},
     };
-    size_t i;
 
-    for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
-        ck_assert_msg(svc_db_placeholders(cases[i].sql) == cases[i].n,
-                      "%s: %d placeholders, expected %d", cases[i].sql,
-                      svc_db_placeholders(cases[i].sql), cases[i].n);
-    }
+    check_placeholders(cases, sizeof(cases) / sizeof(cases[0]));
 }
 END_TEST
 
