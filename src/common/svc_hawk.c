@@ -9,6 +9,7 @@
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
 #include "svc_hawk.h"
+#include "svc_sha256.h"
 
 #define CERT_SKEW_MS (5 * 60 * 1000)             /* auth service: 5 min */
 #define CERT_MAX_MS ((apr_int64_t)31 * 24 * 60 * 60 * 1000)
@@ -133,7 +134,7 @@ static void hmac256(const char *key, const char *data, apr_size_t len,
 {
     unsigned int n = 32;
 
-    HMAC(EVP_sha256(), key, (int)strlen(key), (const unsigned char *)data,
+    HMAC(svc_sha256(), key, (int)strlen(key), (const unsigned char *)data,
          len, out, &n);
 }
 
@@ -345,7 +346,7 @@ static void payload_hash(const char *content_type, const char *body,
                         || end[-1] == '\n')) {
         end--;
     }
-    EVP_DigestInit_ex(ctx, EVP_sha256(), NULL);
+    EVP_DigestInit_ex(ctx, svc_sha256(), NULL);
     EVP_DigestUpdate(ctx, "hawk.1.payload\n", 15);
     while (ct < end) {
         apr_size_t k = 0;
@@ -398,7 +399,7 @@ const char *svc_hawk_replay_key(apr_pool_t *p, const char *id,
     unsigned int n = sizeof(md);
     char *hex = apr_palloc(p, 65);
 
-    EVP_Digest(s, strlen(s), md, &n, EVP_sha256(), NULL);
+    EVP_Digest(s, strlen(s), md, &n, svc_sha256(), NULL);
     for (n = 0; n < 32; n++) {
         apr_snprintf(hex + 2 * n, 3, "%02x", md[n]);
     }

@@ -5,6 +5,7 @@
 #include <openssl/evp.h>
 #include "svc_token.h"
 #include "svc_hex.h"
+#include "svc_sha256.h"
 
 /* An entry plus its raw digest, which is what gets compared. */
 typedef struct {
@@ -21,7 +22,7 @@ static void digest(const char *token, unsigned char md[32])
 {
     unsigned int n = 32;
 
-    EVP_Digest(token, strlen(token), md, &n, EVP_sha256(), NULL);
+    EVP_Digest(token, strlen(token), md, &n, svc_sha256(), NULL);
 }
 
 const char *svc_token_hash(apr_pool_t *p, const char *token)

@@ -5,6 +5,7 @@
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
 #include "tt_sign.h"
+#include "svc_sha256.h"
 
 const char *tt_sign_string(apr_pool_t *p, const char *method,
                            const char *region, const char *key,
@@ -28,7 +29,7 @@ void tt_sign_hex(const tt_secret_t *secret, const char *method,
     n = snprintf(msg, sizeof(msg), "%s\n%s\n%s\n%" APR_INT64_T_FMT, method,
                  region, key, expires);
     if (n < 0 || (apr_size_t)n >= sizeof(msg)
-        || !HMAC(EVP_sha256(), secret->bytes, (int)secret->len,
+        || !HMAC(svc_sha256(), secret->bytes, (int)secret->len,
                  (const unsigned char *)msg, (size_t)n, mac, &maclen)) {
         /* cannot happen with configured names; never a valid signature */
         memset(out, 'x', TT_SIGN_HEX_LEN);

@@ -11,6 +11,7 @@
 #include <openssl/hmac.h>
 #include "tt_sigv4.h"
 #include "svc_hex.h"
+#include "svc_sha256.h"
 
 #define ALGORITHM "AWS4-HMAC-SHA256"
 #define AWS_HOST "s3.amazonaws.com"
@@ -66,7 +67,7 @@ const char *tt_sigv4_sha256_hex(apr_pool_t *p, const void *data,
     unsigned char md[EVP_MAX_MD_SIZE];
     unsigned int n = 0;
 
-    if (!EVP_Digest(data, len, md, &n, EVP_sha256(), NULL)) {
+    if (!EVP_Digest(data, len, md, &n, svc_sha256(), NULL)) {
         return NULL;
     }
     return hex_lower(p, md, n);
@@ -442,7 +443,7 @@ static void hmac256(const unsigned char *key, apr_size_t klen,
 {
     unsigned int n = 32;
 
-    HMAC(EVP_sha256(), key, (int)klen, (const unsigned char *)data,
+    HMAC(svc_sha256(), key, (int)klen, (const unsigned char *)data,
          strlen(data), out, &n);
 }
 

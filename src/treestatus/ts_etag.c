@@ -1,5 +1,6 @@
 #include <string.h>
 #include <openssl/evp.h>
+#include "svc_sha256.h"
 #include "ts_etag.h"
 
 void ts_etag_make(const char *body, apr_size_t len, char *out)
@@ -9,7 +10,7 @@ void ts_etag_make(const char *body, apr_size_t len, char *out)
     unsigned int mdlen = 0;
     int i;
 
-    if (!EVP_Digest(body, len, md, &mdlen, EVP_sha256(), NULL) || mdlen < 16) {
+    if (!EVP_Digest(body, len, md, &mdlen, svc_sha256(), NULL) || mdlen < 16) {
         memset(md, 0, sizeof(md)); /* never happens with a working libcrypto */
     }
     out[0] = '"';
