@@ -47,20 +47,48 @@ json_t *svc_json_parse(apr_pool_t *p, const char *buf, apr_size_t len,
     return j;
 }
 
+/* json_dump_callback's sink: a pool buffer that doubles (one pass over the
+ * value instead of json_dumpb's measuring pass plus writing pass). */
+typedef struct {
+    apr_pool_t *p;
+    char *buf;
+    apr_size_t len, cap;
+} dump_buf_t;
+
+static int dump_add(const char *text, size_t n, void *data)
+{
+    dump_buf_t *b = data;
+
+    if (b->len + n + 1 > b->cap) {
+        apr_size_t cap = b->cap * 2;
+        char *grown;
+        while (b->len + n + 1 > cap) {
+            cap *= 2;
+        }
+        grown = apr_palloc(b->p, cap);
+        memcpy(grown, b->buf, b->len);
+        b->buf = grown;
+        b->cap = cap;
+    }
+    memcpy(b->buf + b->len, text, n);
+    b->len += n;
+    return 0;
+}
+
 char *svc_json_dump(apr_pool_t *p, const json_t *j, apr_size_t *len)
 {
     const size_t flags = JSON_COMPACT | JSON_SORT_KEYS | JSON_ENCODE_ANY;
-    size_t n = json_dumpb(j, NULL, 0, flags);
-    char *out = apr_palloc(p, n + 1);
+    dump_buf_t b = {p, NULL, 0, 1024};
 
-    if (n > 0) {
-        json_dumpb(j, out, n, flags);
+    b.buf = apr_palloc(p, b.cap);
+    if (json_dump_callback(j, dump_add, &b, flags) != 0) {
+        b.len = 0; /* only a NULL value fails: the empty text, as before */
     }
-    out[n] = '\0';
+    b.buf[b.len] = '\0';
     if (len) {
-        *len = n;
+        *len = b.len;
     }
-    return out;
+    return b.buf;
 }
 
 /* Length of the valid UTF-8 sequence starting at s (1-4), 0 if invalid. */
