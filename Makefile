@@ -48,16 +48,23 @@ TT_SRCS     := mod_tooltool.c $(COMMON_SRCS) $(filter-out $(SKIP),$(wildcard src
 UNIT_SRCS   := $(filter-out $(SKIP),$(wildcard tests/unit/*.c))
 UNIT_TESTS  := $(filter-out $(SKIP),$(wildcard tests/unit/test_*.c))
 
-# The commit goes into /__version__; the stamp changes only when the commit does.
+# /__version__ (Dockerflow): the commit, the repository (origin's URL without
+# credentials) and SVC_BUILD (e.g. the CI build's URL, `make SVC_BUILD=...`);
+# the stamp changes only when one of them does.
 COMMIT  := $(shell git rev-parse --short=12 HEAD 2>/dev/null || echo unknown)
 VERSION := $(shell cat VERSION 2>/dev/null || echo 0.0.0)
+SOURCE  := $(shell git config --get remote.origin.url 2>/dev/null | sed -e 's|//[^/@]*@|//|' -e "s/[^A-Za-z0-9._~:/?&=+,@%-]//g")
+SOURCE  := $(if $(SOURCE),$(SOURCE),unknown)
+SVC_BUILD ?= unknown
+BUILD_ID := $(shell printf '%s' '$(subst ',,$(SVC_BUILD))' | sed -e "s/[^A-Za-z0-9._~:/?&=+,@%-]//g")
 
 .PHONY: all unit test run stop install bench clean distclean
 all: $(BUILD)/mod_treestatus.so $(BUILD)/mod_tooltool.so $(BUILD)/test_unit
 
 $(BUILD)/commit.stamp: FORCE
 	@mkdir -p $(@D)
-	@echo '$(VERSION) $(COMMIT)' | cmp -s - $@ || echo '$(VERSION) $(COMMIT)' > $@
+	@echo '$(VERSION) $(COMMIT) $(SOURCE) $(BUILD_ID)' | cmp -s - $@ \
+	    || echo '$(VERSION) $(COMMIT) $(SOURCE) $(BUILD_ID)' > $@
 FORCE:
 
 $(BUILD)/obj/%.o: %.c
@@ -70,7 +77,8 @@ $(BUILD)/obj/mod_%.o: mod_%.c $(BUILD)/commit.stamp
 	@mkdir -p $(@D)
 	@echo "  CC      $<"
 	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) $(DEPFLAGS) -DSVC_VERSION='"$(VERSION)"' \
-	    -DSVC_COMMIT='"$(COMMIT)"' -c -o $@ $<
+	    -DSVC_COMMIT='"$(COMMIT)"' -DSVC_SOURCE='"$(SOURCE)"' \
+	    -DSVC_BUILD='"$(BUILD_ID)"' -c -o $@ $<
 
 # Each .so exports only its module struct: httpd loads modules RTLD_GLOBAL and
 # both link the same svc_ code, which would otherwise bind across modules.

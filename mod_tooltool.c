@@ -21,17 +21,15 @@
 
 module AP_MODULE_DECLARE_DATA tooltool_module;
 
-#ifndef SVC_VERSION
-#define SVC_VERSION "0.0.0"
-#endif
-#ifndef SVC_COMMIT
-#define SVC_COMMIT "unknown"
-#endif
-
 static const svc_module_t tt_mod = {
-    "tooltool", SVC_VERSION, SVC_COMMIT, SVC_PROBLEM_WRAPPED,
-    tt_statements, "tt_ping", "tt_hawk_client_get",
-    "tt_gen_get", "svc_tooltool_generation"
+    .name = "tooltool",
+    SVC_MODULE_BUILD_INFO,
+    .problem_style = SVC_PROBLEM_WRAPPED,
+    .stmts = tt_statements,
+    .ping_label = "tt_ping",
+    .hawk_client_label = "tt_hawk_client_get",
+    .generation_label = "tt_gen_get",
+    .generation_table = "svc_tooltool_generation",
 };
 
 static svc_app_t tt_app = {
@@ -171,6 +169,16 @@ static const char *tt_set_anonymous(cmd_parms *cmd, void *dcfg, int on)
     return err;
 }
 
+static const char *tt_set_client_url(cmd_parms *cmd, void *dcfg,
+                                     const char *arg)
+{
+    const char *err = ap_check_cmd_context(cmd, GLOBAL_ONLY);
+
+    (void)dcfg;
+    return err ? err : cmd_error(cmd, tt_conf_set_client_url(tt_conf_get(),
+                                                             arg));
+}
+
 static const command_rec tt_cmds[] = {
     SVC_MODULE_DIRECTIVES("Tooltool", tt_app),
     SVC_AUTH_DIRECTIVES("Tooltool", tt_app),
@@ -195,6 +203,9 @@ static const command_rec tt_cmds[] = {
     AP_INIT_FLAG("TooltoolAnonymousPublicDownload", tt_set_anonymous, NULL,
                  RSRC_CONF, "On: anyone may download public files (default); "
                  "Off: the download/public scope is needed"),
+    AP_INIT_TAKE1("TooltoolClientUrl", tt_set_client_url, NULL, RSRC_CONF,
+                  "where GET /tooltool.py redirects (default: the client on "
+                  "GitHub), or 'none' (404)"),
     AP_INIT_TAKE1("TooltoolVerifyInlineMax", tt_set_inline_max, NULL,
                   RSRC_CONF, "largest upload verified inside GET "
                   "/upload/complete, bytes with optional K/M/G (default 64M; "

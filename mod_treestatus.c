@@ -17,17 +17,15 @@
 
 module AP_MODULE_DECLARE_DATA treestatus_module;
 
-#ifndef SVC_VERSION
-#define SVC_VERSION "0.0.0"
-#endif
-#ifndef SVC_COMMIT
-#define SVC_COMMIT "unknown"
-#endif
-
 static const svc_module_t ts_mod = {
-    "treestatus", SVC_VERSION, SVC_COMMIT, SVC_PROBLEM_PLAIN,
-    ts_statements, "ts_ping", "ts_hawk_client_get",
-    "ts_gen_get", "svc_treestatus_generation"
+    .name = "treestatus",
+    SVC_MODULE_BUILD_INFO,
+    .problem_style = SVC_PROBLEM_PLAIN,
+    .stmts = ts_statements,
+    .ping_label = "ts_ping",
+    .hawk_client_label = "ts_hawk_client_get",
+    .generation_label = "ts_gen_get",
+    .generation_table = "svc_treestatus_generation",
 };
 
 /* The roles the upstream service documented: sheriffs update trees and

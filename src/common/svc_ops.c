@@ -33,10 +33,12 @@ int svc_ops_lbheartbeat(svc_req_t *req)
 int svc_ops_version(svc_req_t *req)
 {
     json_t *v = svc_json_own(req->r->pool,
-                             json_pack("{s:s, s:s, s:s}",
+                             json_pack("{s:s, s:s, s:s, s:s, s:s}",
                                        "name", req->mod->name,
                                        "version", req->mod->version,
-                                       "commit", req->mod->commit));
+                                       "commit", req->mod->commit,
+                                       "source", req->mod->source,
+                                       "build", req->mod->build));
     return svc_send_json(req, 200, v);
 }
 

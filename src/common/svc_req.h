@@ -10,10 +10,30 @@
 #include "svc_problem.h"
 #include "svc_route.h"
 
+/* What GET /__version__ tells (Dockerflow's version.json plus the module's
+ * name), given by the Makefile when it compiles mod_*.c. */
+#ifndef SVC_VERSION
+#define SVC_VERSION "0.0.0"
+#endif
+#ifndef SVC_COMMIT
+#define SVC_COMMIT "unknown"
+#endif
+#ifndef SVC_SOURCE
+#define SVC_SOURCE "unknown"
+#endif
+#ifndef SVC_BUILD
+#define SVC_BUILD "unknown"
+#endif
+#define SVC_MODULE_BUILD_INFO \
+    .version = SVC_VERSION, .commit = SVC_COMMIT, .source = SVC_SOURCE, \
+    .build = SVC_BUILD
+
 typedef struct svc_module_t {
     const char *name;              /* "treestatus" */
     const char *version;
     const char *commit;
+    const char *source;            /* repository URL */
+    const char *build;             /* CI build id or URL */
     svc_problem_style problem_style;
     const svc_db_stmt_t *stmts;    /* registered with mod_dbd, re-prepared on reset */
     const char *ping_label;        /* statement run by /__heartbeat__ */

@@ -19,6 +19,7 @@ int tt_api_files_search(svc_req_t *req);      /* GET /file?q= */
 int tt_api_file_get(svc_req_t *req);          /* GET /file/sha512/{digest} */
 int tt_api_file_patch(svc_req_t *req);        /* PATCH /file/sha512/{digest} */
 int tt_api_download(svc_req_t *req);          /* GET /sha512/{digest}[?region=] */
+int tt_api_client(svc_req_t *req);            /* GET /tooltool.py (D22) */
 
 /* tt_api_storage.c: the local backend's signed URLs */
 int tt_api_storage(svc_req_t *req);           /* GET|PUT /__storage__/{region}/sha512/{digest} */

@@ -274,3 +274,19 @@ int tt_api_download(svc_req_t *req)
     apr_table_setn(r->headers_out, "Cache-Control", "no-store");
     return svc_send_empty(req, HTTP_MOVED_TEMPORARILY);
 }
+
+/* ---- GET /tooltool.py (spec 2.12, D22) ---------------------------------- */
+
+int tt_api_client(svc_req_t *req)
+{
+    const char *url = tt_conf_get()->client_url;
+
+    if (tt_api_query(req, NULL, NULL)) {
+        return OK;
+    }
+    if (!url) {
+        return svc_send_problem(req, HTTP_NOT_FOUND, NULL);
+    }
+    apr_table_setn(req->r->headers_out, "Location", url);
+    return svc_send_empty(req, HTTP_MOVED_TEMPORARILY);
+}

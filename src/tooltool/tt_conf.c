@@ -1,6 +1,7 @@
 #include <ctype.h>
 #include <string.h>
 #include <apr_strings.h>
+#include <apr_uri.h>
 #include "tt_conf.h"
 #include "tt_s3.h"
 
@@ -18,6 +19,31 @@ void tt_conf_init(tt_conf_t *c, apr_pool_t *p)
     c->sweep_interval = TT_DEFAULT_SWEEP;
     c->abandon_after = TT_DEFAULT_ABANDON;
     c->s3_timeout = TT_DEFAULT_S3_TIMEOUT;
+    c->client_url = TT_DEFAULT_CLIENT_URL;
+}
+
+const char *tt_conf_set_client_url(tt_conf_t *c, const char *arg)
+{
+    apr_uri_t uri;
+    const char *u;
+
+    if (!strcasecmp(arg, "none")) {
+        c->client_url = NULL;
+        return NULL;
+    }
+    for (u = arg; *u; u++) {
+        if ((unsigned char)*u <= ' ' || (unsigned char)*u >= 0x7f) {
+            return "expected an absolute http(s) URL or 'none' (no spaces "
+                   "or control characters)";
+        }
+    }
+    if (apr_uri_parse(c->pool, arg, &uri) != APR_SUCCESS || !uri.scheme
+        || (strcasecmp(uri.scheme, "https") && strcasecmp(uri.scheme, "http"))
+        || !uri.hostname || !*uri.hostname) {
+        return "expected an absolute http(s) URL or 'none'";
+    }
+    c->client_url = apr_pstrdup(c->pool, arg);
+    return NULL;
 }
 
 tt_conf_t *tt_conf_get(void)

@@ -18,6 +18,9 @@
 #define TT_DEFAULT_ABANDON 86400                   /* s after expiry */
 #define TT_DEFAULT_S3_TIMEOUT 30                   /* s, S3 requests (tt_s3.h) */
 #define TT_DEFAULT_SCOPE_PREFIX "project:releng:services/tooltool/api/"
+/* where GET /tooltool.py sends clients (upstream's redirect, spec D22) */
+#define TT_DEFAULT_CLIENT_URL "https://raw.githubusercontent.com/mozilla-releng/" \
+    "tooltool/master/client/tooltool.py"
 
 typedef struct tt_conf_t {
     apr_pool_t *pool;
@@ -31,6 +34,7 @@ typedef struct tt_conf_t {
     apr_int64_t sweep_interval;    /* 0 = no sweeper */
     apr_int64_t abandon_after;
     apr_int64_t s3_timeout;        /* TooltoolS3Timeout */
+    const char *client_url;        /* TooltoolClientUrl, NULL = none (404) */
 } tt_conf_t;
 
 /* Defaults, no region, no key. */
@@ -51,6 +55,9 @@ const char *tt_conf_add_region(tt_conf_t *c, int argc, const char *const *argv);
  * white space removed). At least TT_SIGN_MIN_SECRET bytes; set once. */
 const char *tt_conf_set_secret(tt_conf_t *c, const char *origin,
                                const char *text);
+
+/* TooltoolClientUrl: an absolute http(s) URL, or "none". */
+const char *tt_conf_set_client_url(tt_conf_t *c, const char *arg);
 
 /* Whole seconds in [min, max]. */
 const char *tt_conf_seconds(apr_pool_t *p, const char *arg, apr_int64_t min,

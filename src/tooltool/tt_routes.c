@@ -19,6 +19,7 @@ const svc_route_t tt_routes[] = {
     {SVC_M_GET, "/file/sha512/{digest}", tt_api_file_get, NULL},
     {SVC_M_PATCH, "/file/sha512/{digest}", tt_api_file_patch, NULL},
     {SVC_M_GET, "/sha512/{digest}", tt_api_download, NULL},
+    {SVC_M_GET, "/tooltool.py", tt_api_client, NULL},
     /* the local storage backend's signed URLs (tt_local.h) */
     {SVC_M_GET | SVC_M_PUT, "/__storage__/{region}/sha512/{digest}",
      tt_api_storage, NULL},

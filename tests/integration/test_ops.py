@@ -49,9 +49,11 @@ def test_version(module):
     assert r.status_code == 200
     assert r.headers["Content-Type"] == "application/json"
     body = r.json()
-    assert sorted(body) == ["commit", "name", "version"]
+    # Dockerflow's version.json (spec K3) plus the module's name
+    assert sorted(body) == ["build", "commit", "name", "source", "version"]
     assert body["name"] == module["name"]
     assert body["commit"] != "" and body["version"].count(".") == 2
+    assert body["source"] != "" and body["build"] != ""
 
 
 def test_head_has_no_body(module):

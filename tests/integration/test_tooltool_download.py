@@ -132,6 +132,34 @@ def test_download_wrong_method(tt, method, allow):
     assert r.headers["Allow"] == allow
 
 
+# ---------------------------------------------------------------- K3, D22: GET /tooltool.py
+
+UPSTREAM_CLIENT = "https://raw.githubusercontent.com/mozilla-releng/tooltool/master/client/tooltool.py"
+
+
+def test_client_redirect(tt):
+    """K3: 302 to the client (upstream's URL by default), empty body, for anyone."""
+    for who in (None, "none", "all"):
+        r = tt.get("/tooltool.py", as_=who)
+        assert r.status_code == 302, describe(r)
+        assert r.headers["Location"] == UPSTREAM_CLIENT
+        assert r.content == b""
+    assert_problem(tt.get("/tooltool.py?x=1"), 400, "Extra query parameter(s) x not in spec")
+    r = tt.post("/tooltool.py")
+    assert_problem(r, 405, "The method is not allowed for the requested URL.")
+    assert r.headers["Allow"] == "GET, HEAD, OPTIONS"
+
+
+def test_client_redirect_configured(tt, httpd_control):
+    """D22: TooltoolClientUrl points elsewhere (a mirror), or 'none' answers 404."""
+    mirror = "https://mirror.example.org/releng/tooltool.py?v=1.4.0"
+    httpd_control.set_extra_conf("TooltoolClientUrl %s\n" % mirror)
+    r = tt.get("/tooltool.py")
+    assert (r.status_code, r.headers.get("Location")) == (302, mirror), describe(r)
+    httpd_control.set_extra_conf("TooltoolClientUrl none\n")
+    assert_problem(tt.get("/tooltool.py"), 404, NOT_FOUND)
+
+
 # ---------------------------------------------------------------- D9: anonymous download off
 
 def test_anonymous_public_download_off(tt, sql, env, tt_url, httpd_control):

@@ -82,6 +82,28 @@ START_TEST(numbers)
 }
 END_TEST
 
+START_TEST(client_url)
+{
+    tt_conf_t c;
+
+    tt_conf_init(&c, unit_pool);
+    ck_assert_str_eq(c.client_url, "https://raw.githubusercontent.com/"
+                     "mozilla-releng/tooltool/master/client/tooltool.py");
+    ck_assert_ptr_null(tt_conf_set_client_url(&c, "https://example.org/t.py?x=1"));
+    ck_assert_str_eq(c.client_url, "https://example.org/t.py?x=1");
+    ck_assert_ptr_null(tt_conf_set_client_url(&c, "http://mirror:8080/tooltool.py"));
+    ck_assert_ptr_null(tt_conf_set_client_url(&c, "None"));
+    ck_assert_ptr_null(c.client_url);
+    ck_assert_str_eq(tt_conf_set_client_url(&c, "/tooltool.py"),
+                     "expected an absolute http(s) URL or 'none'");
+    ck_assert_ptr_nonnull(tt_conf_set_client_url(&c, "ftp://example.org/t.py"));
+    ck_assert_ptr_nonnull(tt_conf_set_client_url(&c, "https:///t.py"));
+    ck_assert_ptr_nonnull(tt_conf_set_client_url(&c, "javascript:alert(1)"));
+    ck_assert_ptr_nonnull(tt_conf_set_client_url(&c, "https://a.org/\r\nX: y"));
+    ck_assert_ptr_null(c.client_url); /* refused values change nothing */
+}
+END_TEST
+
 Suite *tt_conf_suite(void)
 {
     Suite *s = suite_create("tt_conf");
@@ -91,6 +113,7 @@ Suite *tt_conf_suite(void)
     tcase_add_test(tc, regions);
     tcase_add_test(tc, secret);
     tcase_add_test(tc, numbers);
+    tcase_add_test(tc, client_url);
     suite_add_tcase(s, tc);
     return s;
 }
