@@ -63,6 +63,10 @@ import requests  # noqa: F401  (tests use it; fail early here if it is missing)
 
 import logscan
 
+# the HTTP client and assertions ts_client.py and tt_client.py share: rewritten like the tests
+# (registered here, before the first test module imports it)
+pytest.register_assert_rewrite("client_base")
+
 REPO = pathlib.Path(__file__).resolve().parents[2]
 SCRIPTS = REPO / "scripts"
 _ENV_PATH = os.environ.get("SVC_TEST_ENV")

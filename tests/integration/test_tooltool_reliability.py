@@ -4,35 +4,16 @@ through a still-valid URL is still streaming while the first upload is verified.
 """
 
 import http.client
-import threading
 import time
 from urllib.parse import urlsplit
 
 import requests
 
 from tt_client import (Client, assert_json, blob, describe, entry, instance_regions,  # noqa: F401
-                       parse_signed_url, pending_rows, put_object, read_object, region, seed_file,
-                       tt, uniq, wait_past)
+                       parse_signed_url, pending_rows, put_object, read_object, region,
+                       run_threads, seed_file, tt, uniq, wait_past)
 
-
-def run_threads(n, target):
-    """target(i) in N threads released together; results (or exceptions) in order."""
-    results = [None] * n
-    barrier = threading.Barrier(n)
-
-    def wrap(i):
-        try:
-            barrier.wait(timeout=30)
-            results[i] = target(i)
-        except BaseException as e:  # noqa: B902 - reported by the caller
-            results[i] = e
-
-    threads = [threading.Thread(target=wrap, args=(i,)) for i in range(n)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(60)
-    return results
+JOIN_TIMEOUT = 60   # seconds each thread of run_threads is waited for
 
 
 def test_concurrent_batches_of_the_same_new_file(sql, env, tt_url):
@@ -49,7 +30,7 @@ def test_concurrent_batches_of_the_same_new_file(sql, env, tt_url):
         finally:
             c.close()
 
-    results = run_threads(8, post)
+    results = run_threads(8, post, JOIN_TIMEOUT)
     for r in results:
         assert not isinstance(r, BaseException), repr(r)
         body = assert_json(r, 200)
@@ -68,7 +49,7 @@ def test_concurrent_completions(sql, env, tt_url):
     def complete(i):
         return requests.get("%s/upload/complete/sha512/%s" % (tt_url, f["digest"]), timeout=30)
 
-    for r in run_threads(8, complete):
+    for r in run_threads(8, complete, JOIN_TIMEOUT):
         assert not isinstance(r, BaseException), repr(r)
         assert r.status_code == 202, describe(r)
     assert instance_regions(sql, f["digest"]) == [reg]

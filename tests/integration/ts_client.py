@@ -2,10 +2,11 @@
 
     from ts_client import ts, Client, assert_problem, uniq, snapshot, ...   # ts is a fixture
 
-``ts`` (fixture) is a Client on the instance under test; ``ts.get/patch/put/delete(path, json=...,
-as_="admin"|"sheriff"|"creator"|"nobody"|None)`` sign the request with Hawk (see hawk.py) unless
-``as_`` is None. Paths are relative to ts_url ("/trees/x?y=1"); what is signed is exactly what is
-sent (the prepared request's path and query, body and Content-Type).
+``ts`` (fixture) is a Client (a client_base.HawkClient) on the instance under test;
+``ts.get/patch/put/delete(path, json=..., as_="admin"|"sheriff"|"creator"|"nobody"|None)`` sign
+the request with Hawk (see hawk.py) unless ``as_`` is None. Paths are relative to ts_url
+("/trees/x?y=1"); what is signed is exactly what is sent (the prepared request's path and query,
+body and Content-Type).
 
 Test clients (tests/integration/auth.conf.in):
     test/admin    assume:project:releng:treestatus/admin     every treestatus scope
@@ -17,14 +18,13 @@ Test clients (tests/integration/auth.conf.in):
 import json as jsonlib
 import re
 from urllib.parse import quote
-import threading
-import time
 import uuid
 
 import pytest
-import requests
 
-import hawk
+# shared with tt_client; assert_json, run_threads, uniq are re-exported for the tests
+from client_base import (NOT_ALLOWED, NOT_FOUND, REASONS, HawkClient, assert_json,  # noqa: F401
+                         describe, media_type, poll_timed, run_threads, uniq)
 
 CLIENTS = {
     "admin": ("test/admin", "admin-secret-token"),
@@ -36,85 +36,20 @@ SCOPE_PREFIX = "project:releng:services/treestatus/"
 
 WHEN_RE = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d{6})?\+00:00$")
 STATUSES = ["open", "closed", "approval required"]
-REASONS = {
-    400: "Bad Request", 401: "Unauthorized", 403: "Forbidden", 404: "Not Found",
-    405: "Method Not Allowed", 413: "Request Entity Too Large", 415: "Unsupported Media Type",
-    503: "Service Unavailable",
-}
-DEFAULT_404 = ("The requested URL was not found on the server. If you entered the URL manually "
-               "please check your spelling and try again.")
-DEFAULT_405 = "The method is not allowed for the requested URL."
+DEFAULT_404 = NOT_FOUND
+DEFAULT_405 = NOT_ALLOWED
 TIMEOUT = 15
-_NOTSET = object()
 
 
-class Client:
-    """Signs and sends requests to one TreeStatus base URL."""
+class Client(HawkClient):
+    """Signs and sends requests to one TreeStatus base URL (client_base.HawkClient: request,
+    get, head, options, patch, put, delete, post; keepalive=False or fresh=True for new
+    connections); as_ names one of CLIENTS (an unknown name signs without credentials)."""
 
-    def __init__(self, base_url, keepalive=True):
-        self.base = base_url.rstrip("/")
-        self.keepalive = keepalive
-        self.session = requests.Session() if keepalive else None
+    TIMEOUT = TIMEOUT
 
-    def close(self):
-        if self.session:
-            self.session.close()
-
-    def url(self, path):
-        return self.base + path
-
-    def request(self, method, path, json=_NOTSET, data=None, headers=None, as_=None,
-                hawk_opts=None, authorization=None, fresh=False, timeout=TIMEOUT):
-        """Send METHOD base+PATH. json= serializes (Content-Type application/json), data= sends raw
-        bytes/str (set Content-Type yourself). as_ signs with that test client (hawk_opts are
-        passed to hawk.header: ts_offset, nonce, key, client_id, mac_, sign_resource, ...);
-        authorization= sends that header value verbatim. fresh=True uses a new connection."""
-        hdrs = dict(headers or {})
-        if json is not _NOTSET:
-            data = jsonlib.dumps(json).encode("utf-8")
-            hdrs.setdefault("Content-Type", "application/json")
-        elif isinstance(data, str):
-            data = data.encode("utf-8")
-        if not self.keepalive or fresh:
-            hdrs.setdefault("Connection", "close")
-        req = requests.Request(method, self.url(path), data=data, headers=hdrs)
-        prep = (self.session.prepare_request(req) if (self.session and not fresh)
-                else req.prepare())
-        if as_ is not None or hawk_opts:
-            opts = dict(hawk_opts or {})
-            cid, key = CLIENTS.get(as_, (None, None)) if as_ else (None, None)
-            cid = opts.pop("client_id", cid)
-            key = opts.pop("key", key)
-            body = prep.body if isinstance(prep.body, (bytes, str)) else None
-            prep.headers["Authorization"] = hawk.header(
-                cid, key, prep.method, prep.url, prep.headers.get("Content-Type"), body, **opts)
-        if authorization is not None:
-            prep.headers["Authorization"] = authorization
-        if self.session and not fresh:
-            return self.session.send(prep, timeout=timeout, allow_redirects=False)
-        with requests.Session() as s:
-            return s.send(prep, timeout=timeout, allow_redirects=False)
-
-    def get(self, path, **kw):
-        return self.request("GET", path, **kw)
-
-    def head(self, path, **kw):
-        return self.request("HEAD", path, **kw)
-
-    def options(self, path, **kw):
-        return self.request("OPTIONS", path, **kw)
-
-    def patch(self, path, json=_NOTSET, **kw):
-        return self.request("PATCH", path, json=json, **kw)
-
-    def put(self, path, json=_NOTSET, **kw):
-        return self.request("PUT", path, json=json, **kw)
-
-    def delete(self, path, json=_NOTSET, **kw):
-        return self.request("DELETE", path, json=json, **kw)
-
-    def post(self, path, json=_NOTSET, **kw):
-        return self.request("POST", path, json=json, **kw)
+    def credentials(self, as_):
+        return CLIENTS.get(as_, (None, None))
 
     # ---- API shortcuts (assert success) ----
 
@@ -170,25 +105,6 @@ def q(name):
     return quote(name, safe="")
 
 
-def describe(r):
-    """Short text of a response for assertion messages."""
-    return "%s %s -> %d %s %r" % (r.request.method, r.request.url, r.status_code,
-                                  r.headers.get("Content-Type"), r.text[:600])
-
-
-def media_type(r):
-    return (r.headers.get("Content-Type") or "").split(";")[0].strip().lower()
-
-
-def assert_json(r, status, body=_NOTSET):
-    """Status, application/json, and (optionally) the whole body with ==."""
-    assert r.status_code == status, describe(r)
-    assert media_type(r) == "application/json", describe(r)
-    if body is not _NOTSET:
-        assert r.json() == body, describe(r)
-    return r.json()
-
-
 def assert_problem(r, status, detail):
     """The one problem document: exactly {detail, instance, status, title, type} as
     application/problem+json. DETAIL is the exact text, or None (any non-empty string), or a
@@ -221,10 +137,6 @@ def assert_problem(r, status, detail):
         "type": "about:blank",
     }, describe(r)
     return got
-
-
-def uniq(prefix="t"):
-    return "%s-%s" % (prefix, uuid.uuid4().hex[:10])
 
 
 # ---- database snapshots ----
@@ -318,34 +230,7 @@ def max_id(sql, table):
 def poll(fn, timeout, interval=0.02):
     """Call fn() until it returns a truthy value or TIMEOUT seconds pass; return
     (value, elapsed). A bounded wait, never a bare sleep."""
-    t0 = time.monotonic()
-    deadline = t0 + timeout
-    while True:
-        v = fn()
-        if v or time.monotonic() >= deadline:
-            return v, time.monotonic() - t0
-        time.sleep(interval)
-
-
-def run_threads(n, target):
-    """Run target(i) in N threads started together; return the list of results (exceptions are
-    returned in place of results)."""
-    results = [None] * n
-    barrier = threading.Barrier(n)
-
-    def wrap(i):
-        try:
-            barrier.wait(timeout=30)
-            results[i] = target(i)
-        except BaseException as e:  # noqa: B902 - reported by the caller
-            results[i] = e
-
-    threads = [threading.Thread(target=wrap, args=(i,)) for i in range(n)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(120)
-    return results
+    return poll_timed(fn, timeout, interval)
 
 
 def combined(tree, status="open", reason="", motd="", tags=None, log_id=None, category="other"):

@@ -28,13 +28,16 @@ import pwd
 import re
 import secrets
 import time
-import uuid
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
 import requests
 
-import hawk
+# shared with ts_client; assert_json, run_threads, uniq, NOT_FOUND, NOT_ALLOWED are
+# re-exported for the tests
+from client_base import (NOT_ALLOWED, NOT_FOUND, NOTSET as _NOTSET, REASONS,  # noqa: F401
+                         HawkClient, assert_json, describe, media_type, poll_timed, run_threads,
+                         uniq)
 
 SCOPE = "project:releng:services/tooltool/api/"
 UP, UI = SCOPE + "upload/public", SCOPE + "upload/internal"
@@ -61,17 +64,9 @@ CLIENTS = {
 BEARER_TOKEN = "tt-bearer-token-3f1d0c9a5e"
 BEARER_ID = "tt/bearer"
 
-REASONS = {
-    400: "Bad Request", 401: "Unauthorized", 403: "Forbidden", 404: "Not Found",
-    405: "Method Not Allowed", 409: "Conflict", 413: "Request Entity Too Large",
-    415: "Unsupported Media Type", 500: "Internal Server Error", 503: "Service Unavailable",
-}
-# werkzeug's default descriptions (spec 2.2)
-NOT_FOUND = ("The requested URL was not found on the server. If you entered the URL manually "
-             "please check your spelling and try again.")
+# werkzeug's default descriptions (spec 2.2; NOT_FOUND and NOT_ALLOWED come from client_base)
 FORBIDDEN = ("You don't have the permission to access the requested resource. It is either "
              "read-protected or not readable by the server.")
-NOT_ALLOWED = "The method is not allowed for the requested URL."
 INVALID_DIGEST = "Invalid sha512 digest"
 NO_MANAGE = "Invalid user permissions"
 NOT_JSON = "Request body is not valid JSON"
@@ -80,66 +75,20 @@ NOW_2015 = "2015-03-05 22:02:02"          # catalogue NOW, as stored (naive UTC)
 NOW_2015_JSON = "2015-03-05T22:02:02Z"
 UPLOADED_RE = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d{6})?Z$")
 TIMEOUT = 30
-_NOTSET = object()
 
 
 # ---------------------------------------------------------------- HTTP client
 
-class Client:
-    """Signs and sends requests to one ToolTool base URL (no redirects followed)."""
+class Client(HawkClient):
+    """Signs and sends requests to one ToolTool base URL (client_base.HawkClient: request, get,
+    post, patch, put, delete, ...; header_name= sends the credentials under another header,
+    e.g. "Authentication"); as_ names one of CLIENTS (KeyError for an unknown name)."""
 
-    def __init__(self, base_url):
-        self.base = base_url.rstrip("/")
-        self.session = requests.Session()
+    TIMEOUT = TIMEOUT
 
-    def close(self):
-        self.session.close()
-
-    def url(self, path):
-        return self.base + path
-
-    def request(self, method, path, json=_NOTSET, data=None, headers=None, as_=None,
-                hawk_opts=None, authorization=None, header_name="Authorization",
-                timeout=TIMEOUT):
-        """METHOD base+PATH. json= serializes (Content-Type application/json); data= raw
-        bytes/str (set Content-Type yourself). as_ signs as that test client (hawk_opts go to
-        hawk.header: key, client_id, ts_offset, nonce, mac_, sign_resource, ...);
-        authorization= sends that header value verbatim; header_name= sends the credentials
-        under another header (e.g. "Authentication")."""
-        hdrs = dict(headers or {})
-        if json is not _NOTSET:
-            data = jsonlib.dumps(json).encode("utf-8")
-            hdrs.setdefault("Content-Type", "application/json")
-        elif isinstance(data, str):
-            data = data.encode("utf-8")
-        req = requests.Request(method, self.url(path), data=data, headers=hdrs)
-        prep = self.session.prepare_request(req)
-        if as_ is not None or hawk_opts:
-            opts = dict(hawk_opts or {})
-            cid, key, _ = CLIENTS[as_] if as_ else (None, None, None)
-            cid = opts.pop("client_id", cid)
-            key = opts.pop("key", key)
-            body = prep.body if isinstance(prep.body, (bytes, str)) else None
-            prep.headers[header_name] = hawk.header(
-                cid, key, prep.method, prep.url, prep.headers.get("Content-Type"), body, **opts)
-        if authorization is not None:
-            prep.headers[header_name] = authorization
-        return self.session.send(prep, timeout=timeout, allow_redirects=False)
-
-    def get(self, path, **kw):
-        return self.request("GET", path, **kw)
-
-    def post(self, path, json=_NOTSET, **kw):
-        return self.request("POST", path, json=json, **kw)
-
-    def patch(self, path, json=_NOTSET, **kw):
-        return self.request("PATCH", path, json=json, **kw)
-
-    def put(self, path, json=_NOTSET, **kw):
-        return self.request("PUT", path, json=json, **kw)
-
-    def delete(self, path, **kw):
-        return self.request("DELETE", path, **kw)
+    def credentials(self, as_):
+        cid, key, _ = CLIENTS[as_]
+        return cid, key
 
     # ---- API shortcuts ----
 
@@ -192,15 +141,6 @@ def raw_request(base_url, method, path, body=None, headers=None, timeout=TIMEOUT
         conn.close()
 
 
-def describe(r):
-    return "%s %s -> %d %s %r" % (r.request.method, r.request.url, r.status_code,
-                                  r.headers.get("Content-Type"), r.text[:600])
-
-
-def media_type(r):
-    return (r.headers.get("Content-Type") or "").split(";")[0].strip().lower()
-
-
 # ---------------------------------------------------------------- assertions
 
 def problem(status, detail):
@@ -243,14 +183,6 @@ def assert_raw_problem(resp, status, detail):
     return check_problem(status, headers, body, detail, "raw %d %r" % (st, body[:300]))
 
 
-def assert_json(r, status, body=_NOTSET):
-    assert r.status_code == status, describe(r)
-    assert media_type(r) == "application/json", describe(r)
-    if body is not _NOTSET:
-        assert r.json() == body, describe(r)
-    return r.json()
-
-
 def file_json(digest, size, visibility="public", has_instances=True, instances=_NOTSET):
     """A File as the API renders it (instances only where the endpoint includes them)."""
     d = {"algorithm": "sha512", "digest": digest, "has_instances": has_instances, "size": size,
@@ -270,10 +202,6 @@ def assert_file(r, expected):
 
 
 # ---------------------------------------------------------------- content
-
-def uniq(prefix="t"):
-    return "%s-%s" % (prefix, uuid.uuid4().hex[:10])
-
 
 def sha512(data):
     return hashlib.sha512(data).hexdigest()
@@ -531,12 +459,7 @@ def retry_after_expected(expires_epoch, now=None):
 
 def poll(fn, timeout, interval=0.05):
     """Call fn() until truthy or TIMEOUT seconds pass; returns the last value (bounded wait)."""
-    deadline = time.monotonic() + timeout
-    while True:
-        v = fn()
-        if v or time.monotonic() >= deadline:
-            return v
-        time.sleep(interval)
+    return poll_timed(fn, timeout, interval)[0]
 
 
 def wait_past(epoch, margin=1.05, timeout=30):
