@@ -10,21 +10,13 @@ import pytest
 
 pytest.register_assert_rewrite("ts_client")
 from ts_client import (WHEN_RE, Client, assert_json, assert_problem, combined, count_logs, describe,
-                       last_state, log_rows, ra_stack_seed, run_threads, snapshot,
+                       last_state, log_rows, ra_stack_seed, run_threads, snapshot, two_trees,
                        uniq)
 
 pytest_plugins = ["ts_client"]   # the `ts` fixture
 
 TAGS_REQUIRED = "Tags are required when closing a tree."
 REMEMBER_REQUIRED = "Must specify status, reason and tags to remember the change."
-
-
-def two_trees(ts):
-    u = uniq("x").split("-")[1]
-    mc, al = "mozilla-central-" + u, "autoland-" + u
-    ts.create_tree(mc)
-    ts.create_tree(al)
-    return mc, al
 
 
 # ---------------------------------------------------------------- 19-22: refusals

@@ -24,7 +24,8 @@ import requests
 from conftest import REPO
 pytest.register_assert_rewrite("ts_client")
 from ts_client import (DEFAULT_404, WHEN_RE, Client, assert_json, assert_problem, combined,
-                       describe, last_state, media_type, uniq)
+                       describe, last_state, media_type, remember_open_then_closed, two_trees,
+                       uniq)
 
 pytest_plugins = ["ts_client"]   # the `ts` fixture
 
@@ -419,14 +420,8 @@ def test_legacy_no_change_placeholder_never_shows(ts, sql):
 
 def test_get_stack_exact(ts):
     """Catalogue 18 (LA-D test_api_get_stack exact body), ids relative to this test's rows."""
-    u = uniq("x").split("-")[1]
-    mc, al = "mozilla-central-" + u, "autoland-" + u
-    ts.create_tree(mc)
-    ts.create_tree(al)
-    ts.update([mc, al], remember=True, status="open", reason="some reason for opening",
-              tags=["sometag1", "sometag2"])
-    ts.update([mc, al], remember=True, status="closed", reason="some reason to close",
-              tags=["closingtag1", "closingtag2"])
+    mc, al = two_trees(ts)
+    remember_open_then_closed(ts, [mc, al])
     mc_logs, al_logs = ts.logs(mc), ts.logs(al)
     assert len(mc_logs) == len(al_logs) == 2
     l1, l3 = mc_logs[1]["id"], mc_logs[0]["id"]

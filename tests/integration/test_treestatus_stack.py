@@ -7,7 +7,8 @@ import pytest
 
 pytest.register_assert_rewrite("ts_client")
 from ts_client import (Client, assert_json, assert_problem, combined, count_logs, describe, last_state,
-                       max_id, ra_stack_seed, run_threads, snapshot, uniq)
+                       max_id, ra_stack_seed, remember_open_then_closed, run_threads, snapshot,
+                       two_trees, uniq)
 
 pytest_plugins = ["ts_client"]   # the `ts` fixture
 
@@ -18,14 +19,8 @@ BAD_REVERT = "Unexpected value for `revert`."
 
 def la_setup(ts):
     """LA-T setup of 39/40: mozilla-central + autoland, remember open then remember closed."""
-    u = uniq("x").split("-")[1]
-    mc, al = "mozilla-central-" + u, "autoland-" + u
-    ts.create_tree(mc)
-    ts.create_tree(al)
-    ts.update([mc, al], remember=True, status="open", reason="some reason for opening",
-              tags=["sometag1", "sometag2"])
-    ts.update([mc, al], remember=True, status="closed", reason="some reason to close",
-              tags=["closingtag1", "closingtag2"])
+    mc, al = two_trees(ts)
+    remember_open_then_closed(ts, [mc, al])
     e2, e1 = ts.stack_for([mc, al])
     assert (e2["reason"], e2["status"], len(e2["trees"])) == ("some reason to close", "closed", 2)
     for x in e2["trees"]:

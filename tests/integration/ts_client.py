@@ -245,6 +245,25 @@ def last_state(status, reason, tags, log_id, cur_status, cur_reason, cur_tags, c
             "current_tags": cur_tags, "current_log_id": cur_log_id}
 
 
+def two_trees(ts):
+    """LA-T's pair mozilla-central-<u> and autoland-<u> (fresh names), created open."""
+    u = uniq("x").split("-")[1]
+    mc, al = "mozilla-central-" + u, "autoland-" + u
+    ts.create_tree(mc)
+    ts.create_tree(al)
+    return mc, al
+
+
+def remember_open_then_closed(ts, trees):
+    """LA-T's two remembered changes on TREES (catalogue 18, 39, 40), signed as test/sheriff:
+    open "some reason for opening" [sometag1, sometag2], then closed "some reason to close"
+    [closingtag1, closingtag2]."""
+    ts.update(trees, remember=True, status="open", reason="some reason for opening",
+              tags=["sometag1", "sometag2"])
+    ts.update(trees, remember=True, status="closed", reason="some reason to close",
+              tags=["closingtag1", "closingtag2"])
+
+
 def ra_stack_seed(ts, as_="sheriff"):
     """RA's stack seed (catalogue 17) built through the API, on fresh names:
     trees t0, t1, t2 created open with reasons "tree0".."tree2"; change A = remember closed
