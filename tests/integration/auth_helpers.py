@@ -17,7 +17,6 @@
 """
 
 import base64
-import fcntl
 import hashlib
 import hmac
 import importlib.util
@@ -35,6 +34,8 @@ from urllib.parse import urlsplit
 
 import pytest
 import requests
+
+from conftest import npm_ci
 
 HERE = pathlib.Path(__file__).resolve().parent
 REPO = HERE.parents[1]
@@ -195,31 +196,8 @@ def node():
     if not shutil.which("node") or not shutil.which("npm"):
         pytest.fail("node and npm are needed by the auth tests (Debian: apt-get install nodejs npm)",
                     pytrace=False)
-    install_node_packages()
+    npm_ci(NODE_DIR)
     return NodeClients()
-
-
-def install_node_packages():
-    """`npm ci` in node/ unless node_modules matches package-lock.json already. run.sh may run
-    the MPMs' sessions in parallel: an exclusive lock on package-lock.json serializes them, and
-    a marker written after a successful install (holding the lockfile's hash) tells the others
-    there is nothing to do."""
-    lock = NODE_DIR / "package-lock.json"
-    marker = NODE_DIR / "node_modules" / ".svc-npm-ci-done"
-    with open(lock, "rb") as f:
-        fcntl.flock(f.fileno(), fcntl.LOCK_EX)
-        try:
-            want = hashlib.sha256(f.read()).hexdigest()
-            if marker.is_file() and marker.read_text().strip() == want:
-                return
-            p = subprocess.run(["npm", "ci", "--no-audit", "--no-fund", "--loglevel=error"],
-                               cwd=str(NODE_DIR), capture_output=True, text=True, timeout=300)
-            if p.returncode != 0:
-                pytest.fail("npm ci in %s failed:\n%s%s" % (NODE_DIR, p.stdout, p.stderr),
-                            pytrace=False)
-            marker.write_text(want + "\n")
-        finally:
-            fcntl.flock(f.fileno(), fcntl.LOCK_UN)
 
 
 @pytest.fixture(scope="session")

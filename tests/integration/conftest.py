@@ -50,6 +50,8 @@ is raw stderr output (see logscan.py). Whitelist expected lines per test with
 once by run.sh, without whitelist.
 """
 
+import fcntl
+import hashlib
 import json
 import os
 import pathlib
@@ -88,11 +90,38 @@ def _script(*args):
 
 
 def free_port():
+    """A free TCP port on 127.0.0.1 (the kernel's pick for port 0; nothing listens there)."""
     s = socket.socket()
     s.bind(("127.0.0.1", 0))
     port = s.getsockname()[1]
     s.close()
     return port
+
+
+def npm_ci(directory, needs=None):
+    """`npm ci` in DIRECTORY unless its node_modules matches package-lock.json already (and the
+    file NEEDS, if given, exists). run.sh may run the MPMs' pytest sessions in parallel: an
+    exclusive lock on package-lock.json serializes them, and a marker written after a
+    successful install (holding the lockfile's hash) tells the others there is nothing to do.
+    Fails the test when npm fails or does not install NEEDS."""
+    directory = pathlib.Path(directory)
+    lock = directory / "package-lock.json"
+    marker = directory / "node_modules" / ".svc-npm-ci-done"
+    with open(lock, "rb") as f:
+        fcntl.flock(f.fileno(), fcntl.LOCK_EX)
+        try:
+            want = hashlib.sha256(f.read()).hexdigest()
+            if (marker.is_file() and marker.read_text().strip() == want
+                    and (needs is None or needs.is_file())):
+                return
+            p = subprocess.run(["npm", "ci", "--no-audit", "--no-fund", "--loglevel=error"],
+                               cwd=str(directory), capture_output=True, text=True, timeout=300)
+            if p.returncode != 0 or not (needs is None or needs.is_file()):
+                pytest.fail("npm ci in %s failed:\n%s%s" % (directory, p.stdout, p.stderr),
+                            pytrace=False)
+            marker.write_text(want + "\n")
+        finally:
+            fcntl.flock(f.fileno(), fcntl.LOCK_UN)
 
 
 # ---------------------------------------------------------------- env and URLs

@@ -30,19 +30,16 @@ become replication sources or verification work here. Call ``s3_regions(extra)``
 directives (e.g. ``TooltoolSweepInterval 1``); it returns the configuration text.
 """
 
-import fcntl
-import hashlib
 import os
-import pathlib
 import shutil
-import socket
 import subprocess
 import time
 
 import pytest
 import requests
 
-REPO = pathlib.Path(__file__).resolve().parents[2]
+from conftest import REPO, free_port, npm_ci
+
 S3_DIR = REPO / "tests" / "s3"
 S3RVER = S3_DIR / "node_modules" / "s3rver" / "bin" / "s3rver.js"
 BUCKETS = ("tt-use1", "tt-usw2")
@@ -52,43 +49,12 @@ TIMEOUT = 30
 _START_WAIT = 20.0
 
 
-def _free_port():
-    s = socket.socket()
-    s.bind(("127.0.0.1", 0))
-    port = s.getsockname()[1]
-    s.close()
-    return port
-
-
-def install_s3rver():
-    """`npm ci` in tests/s3 unless node_modules matches package-lock.json already. The MPM runs
-    are parallel pytest sessions: an exclusive lock on package-lock.json serializes them, and a
-    marker written after a successful install (holding the lockfile's hash) tells the others
-    there is nothing to do."""
-    lock = S3_DIR / "package-lock.json"
-    marker = S3_DIR / "node_modules" / ".svc-npm-ci-done"
-    with open(lock, "rb") as f:
-        fcntl.flock(f.fileno(), fcntl.LOCK_EX)
-        try:
-            want = hashlib.sha256(f.read()).hexdigest()
-            if marker.is_file() and marker.read_text().strip() == want and S3RVER.is_file():
-                return
-            p = subprocess.run(["npm", "ci", "--no-audit", "--no-fund", "--loglevel=error"],
-                               cwd=str(S3_DIR), capture_output=True, text=True, timeout=300)
-            if p.returncode != 0 or not S3RVER.is_file():
-                pytest.fail("npm ci in %s failed:\n%s%s" % (S3_DIR, p.stdout, p.stderr),
-                            pytrace=False)
-            marker.write_text(want + "\n")
-        finally:
-            fcntl.flock(f.fileno(), fcntl.LOCK_UN)
-
-
 class S3rver:
     def __init__(self, root):
         self.dir = os.path.join(root, "data")
         self.log = os.path.join(root, "s3rver.log")
         os.makedirs(self.dir, exist_ok=True)
-        self.port = _free_port()
+        self.port = free_port()
         self.url = "http://127.0.0.1:%d" % self.port
         self.proc = None
         self.session = requests.Session()
@@ -173,7 +139,7 @@ class S3rver:
 def s3(env):
     if not shutil.which("node") or not shutil.which("npm"):
         pytest.fail("node and npm are needed by the tooltool s3 tests", pytrace=False)
-    install_s3rver()
+    npm_ci(S3_DIR, needs=S3RVER)   # node_modules as package-lock.json says (once per run)
     root = os.path.join(env["root"], "%s-s3rver" % env["mpm"])
     os.makedirs(root, exist_ok=True)
     srv = S3rver(root)

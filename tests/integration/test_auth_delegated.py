@@ -7,7 +7,6 @@ with the configured roles), auth-failed -> 401 with its message, no answer or an
 503 "The authentication service is unavailable".
 """
 
-import socket
 import time
 
 import pytest
@@ -15,6 +14,7 @@ import requests
 
 from auth_helpers import (TIMEOUT, access_log_entry, each, marker, module, node,  # noqa: F401
                           sha256_hex, tooltool_client, tooltool_header)
+from conftest import free_port
 from fake_taskcluster import AUTHENTICATE_HAWK, FakeTaskcluster
 
 CLIENT = ("tc/delegated@example.com", "delegated-token")
@@ -158,10 +158,7 @@ def test_http_errors_are_503(module, httpd_control, fake_tc, tooltool_client):
 @pytest.mark.allow_log(log_line(r"Failed to connect to 127\.0\.0\.1 port \d+ after \d+ ms: "
                                 r"Couldn't connect to server"))
 def test_service_down_is_503(module, httpd_control, tooltool_client):
-    s = socket.socket()
-    s.bind(("127.0.0.1", 0))
-    port = s.getsockname()[1]
-    s.close()           # nothing listens there
+    port = free_port()   # nothing listens there
     httpd_control.set_extra_conf(module.conf("TaskclusterRootUrl http://127.0.0.1:%d" % port))
     url = module.permissions_url
     t0 = time.monotonic()

@@ -10,11 +10,11 @@ The client runs as a subprocess of /usr/bin/python3 in a temporary directory, wi
 import json
 import os
 import re
-import socket
 import subprocess
 
 import pytest
 
+from conftest import free_port
 from tt_client import (BEARER_TOKEN, CLIENTS, assert_json, assert_nothing_written,  # noqa: F401
                        blob, file_json, instance_regions, pending_rows, read_object, region,
                        seed_file, snapshot, tt, uniq)
@@ -25,11 +25,7 @@ WAITING = re.compile(r"Waiting (\d+) seconds for upload URLs to expire")
 
 
 def dead_url():
-    s = socket.socket()
-    s.bind(("127.0.0.1", 0))
-    port = s.getsockname()[1]
-    s.close()
-    return "http://127.0.0.1:%d/tooltool/" % port
+    return "http://127.0.0.1:%d/tooltool/" % free_port()
 
 
 class Tooltool:
