@@ -104,7 +104,7 @@ T0=$SECONDS
 log() { printf '[bench %3ds] %s\n' "$((SECONDS - T0))" "$*"; }
 
 cleanup() {
-    local rc=$? pidfile
+    local rc=$?
     set +e
     trap - EXIT INT TERM
     if [ "$rc" -ne 0 ] && [ -n "${ROWS[*]:-}" ] && declare -F report >/dev/null; then
@@ -113,15 +113,9 @@ cleanup() {
         report
     fi
     [ -z "$BIGFILE" ] || rm -f "$BIGFILE"
-    while IFS= read -r pidfile; do
-        scripts/httpd.sh stop "$(dirname "$pidfile")" >/dev/null 2>&1
-    done < <(find "$WORK" -maxdepth 2 -name httpd.pid 2>/dev/null)
+    svc_stop_httpds_under "$WORK" 2 2>/dev/null
     [ ! -d "$PG_DIR" ] || scripts/pg.sh stop "$PG_DIR" >/dev/null 2>&1
-    if [ "${BENCH_KEEP:-}" = 1 ]; then
-        log "kept $WORK"
-    else
-        rm -rf "$WORK"
-    fi
+    svc_remove_scratch "$WORK" "${BENCH_KEEP:-}" || log "kept $WORK"
     exit "$rc"
 }
 trap cleanup EXIT

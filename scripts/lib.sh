@@ -1,5 +1,6 @@
 # shellcheck shell=bash
-# scripts/lib.sh: helpers sourced by the scripts in scripts/ and tests/integration/run.sh.
+# scripts/lib.sh: helpers sourced by the scripts in scripts/, tests/integration/run.sh and
+# bench/run.sh.
 #
 #   . "$(dirname "$0")/lib.sh"      (the caller sets `set -euo pipefail` itself)
 #
@@ -106,6 +107,23 @@ svc_http_code() {
 }
 svc_http_answers() { [ "$(svc_http_code "$1")" != 000 ]; }
 svc_http_ok() { [ "$(svc_http_code "$1")" = 200 ]; }
+
+# svc_stop_httpds_under DIR DEPTH: stop (scripts/httpd.sh stop, its stdout discarded) every
+# httpd whose httpd.pid lies at most DEPTH levels below DIR: in the EXIT trap of a run that
+# starts its instances in a scratch directory (tests/integration/run.sh, bench/run.sh).
+svc_stop_httpds_under() {
+    local pidfile
+    while IFS= read -r pidfile; do
+        "$SVC_ROOT/scripts/httpd.sh" stop "$(dirname "$pidfile")" >/dev/null
+    done < <(find "$1" -maxdepth "$2" -name httpd.pid 2>/dev/null)
+}
+
+# svc_remove_scratch DIR KEEP: rm -rf DIR unless KEEP is 1; false when DIR was kept, so that
+# the caller says so in its own words:  svc_remove_scratch "$WORK" "${X_KEEP:-}" || log "kept $WORK"
+svc_remove_scratch() {
+    [ "$2" != 1 ] || return 1
+    rm -rf "$1"
+}
 
 # svc_render TEMPLATE OUTPUT KEY=VALUE...: replace every @KEY@ in TEMPLATE; fail if any
 # @PLACEHOLDER@ is left or a value would break httpd quoting (", newline).

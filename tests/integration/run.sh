@@ -38,13 +38,11 @@ PARALLEL=${SVC_PARALLEL:-1}
 log() { printf '[integration] %s\n' "$*"; }
 
 cleanup() {
-    local rc=$? pidfile
+    local rc=$?
     set +e
     trap - EXIT INT TERM
     # every httpd still running under WORK (the instances and any extra test instances)
-    while IFS= read -r pidfile; do
-        scripts/httpd.sh stop "$(dirname "$pidfile")" >/dev/null
-    done < <(find "$WORK" -maxdepth 3 -name httpd.pid 2>/dev/null)
+    svc_stop_httpds_under "$WORK" 3
     local pgdir
     for pgdir in "$WORK"/*/pg; do
         [ -d "$pgdir" ] || continue
@@ -53,11 +51,7 @@ cleanup() {
             svc_tail "$pgdir/postgresql.log" 20
         fi
     done
-    if [ "${SVC_KEEP:-}" = 1 ]; then
-        log "kept $WORK"
-    else
-        rm -rf "$WORK"
-    fi
+    svc_remove_scratch "$WORK" "${SVC_KEEP:-}" || log "kept $WORK"
     exit "$rc"
 }
 trap cleanup EXIT
