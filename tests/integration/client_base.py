@@ -150,6 +150,19 @@ def poll_timed(fn, timeout, interval):
         time.sleep(interval)
 
 
+def fresh_within(check, t0, bound, what):
+    """Repeat CHECK until it passes (a cache that may be stale for BOUND seconds after a change
+    made at T0). A failed check is only wrong when it started more than BOUND after T0: how
+    long a loaded machine takes to answer does not count against the server."""
+    while True:
+        started = time.monotonic()
+        if check():
+            return
+        assert started - t0 <= bound, "%s: stale %.2fs after the change (bound %.1fs)" % (
+            what, started - t0, bound)
+        time.sleep(0.02)
+
+
 def run_threads(n, target, join_timeout=120):
     """Run target(i) in N threads started together; return the list of results (exceptions are
     returned in place of results). Each thread is joined for at most JOIN_TIMEOUT seconds."""
