@@ -1,9 +1,11 @@
+#include <stdatomic.h>
 #include "httpd.h"
 #include "http_config.h"
 #include "ap_provider.h"
 #include "ap_socache.h"
 #include "util_mutex.h"
 #include "apr_global_mutex.h"
+#include "apr_shm.h"
 #include "apr_strings.h"
 #include "svc_cache.h"
 #include "svc_log.h"
@@ -15,6 +17,7 @@ struct svc_cache_t {
     ap_socache_instance_t *inst;
     apr_global_mutex_t *mutex;  /* only for providers that are not MP-safe */
     const char *mutex_type;
+    struct svc_stamp_t *stamp;  /* own anonymous shm, see svc_cache_stamp_get */
     int ready;
 };
 
@@ -88,6 +91,9 @@ static apr_status_t destroy_cache(void *data)
     return APR_SUCCESS;
 }
 
+struct svc_stamp_t;
+static apr_status_t create_stamp(svc_cache_t *c, apr_pool_t *pconf);
+
 apr_status_t svc_cache_init(svc_cache_t *c, const char *cname,
                             unsigned int avg_obj_size, server_rec *s,
                             apr_pool_t *pconf)
@@ -115,6 +121,12 @@ apr_status_t svc_cache_init(svc_cache_t *c, const char *cname,
     if (rv != APR_SUCCESS) {
         svc_log_s(s, SVC_LOG_CRIT, rv, 31, "could not create the cache %s",
                   cname);
+        return rv;
+    }
+    rv = create_stamp(c, pconf);
+    if (rv != APR_SUCCESS) {
+        svc_log_s(s, SVC_LOG_CRIT, rv, 34, "could not create the shared "
+                  "memory of the %s stamp", cname);
         return rv;
     }
     c->ready = 1;
@@ -233,52 +245,81 @@ unsigned int svc_cache_max_value(const svc_cache_t *c)
     return c ? c->max_value : 0;
 }
 
-typedef struct {
-    apr_int64_t version;
-    apr_time_t checked;
-} cache_stamp_t;
+/* The stamp: a seqlock in a few bytes of anonymous shared memory of its own
+ * (inherited by the children), read without any lock. It is asked for on
+ * every cached read; behind the socache mutex it cost a second contended
+ * lock per request. `seq` is odd while a writer is in; writers take it by
+ * compare-and-swap (they are rare: a write request, or a stamp older than
+ * the max age). Spins are bounded: a process that died in the middle of a
+ * write (a few stores, no call) only turns the stamp off. */
+#define STAMP_SPINS 1000
 
-apr_status_t svc_cache_stamp_get(svc_cache_t *c, server_rec *s, const char *key,
-                                 apr_int64_t *version, apr_time_t *checked,
-                                 apr_pool_t *p)
+struct svc_stamp_t {
+    _Atomic apr_uint32_t seq;
+    _Atomic apr_int64_t version;   /* 0: never stamped */
+    _Atomic apr_int64_t checked;
+};
+
+apr_status_t svc_cache_stamp_get(svc_cache_t *c, apr_int64_t *version,
+                                 apr_time_t *checked)
 {
-    cache_stamp_t st;
-    unsigned int len = sizeof(st);
-    apr_status_t rv = svc_cache_get(c, s, key, (unsigned char *)&st, &len, p);
+    struct svc_stamp_t *st = c ? c->stamp : NULL;
+    apr_uint32_t s1, s2;
+    int spins;
 
-    if (rv != APR_SUCCESS || len != sizeof(st)) {
-        return APR_NOTFOUND;
+    for (spins = 0; st && spins < STAMP_SPINS; spins++) {
+        s1 = atomic_load_explicit(&st->seq, memory_order_acquire);
+        if (s1 & 1) {
+            continue;
+        }
+        *version = atomic_load_explicit(&st->version, memory_order_relaxed);
+        *checked = atomic_load_explicit(&st->checked, memory_order_relaxed);
+        atomic_thread_fence(memory_order_acquire);
+        s2 = atomic_load_explicit(&st->seq, memory_order_relaxed);
+        if (s1 == s2) {
+            return *version ? APR_SUCCESS : APR_NOTFOUND;
+        }
     }
-    *version = st.version;
-    *checked = st.checked;
-    return APR_SUCCESS;
+    return APR_NOTFOUND;
 }
 
-apr_status_t svc_cache_stamp_put(svc_cache_t *c, server_rec *s, const char *key,
-                                 apr_int64_t version, apr_time_t checked,
-                                 apr_pool_t *p)
+apr_status_t svc_cache_stamp_put(svc_cache_t *c, apr_int64_t version,
+                                 apr_time_t checked)
 {
-    cache_stamp_t old, st;
-    unsigned int len = sizeof(old);
-    apr_status_t rv;
+    struct svc_stamp_t *st = c ? c->stamp : NULL;
+    apr_uint32_t s;
+    int spins;
 
-    if (!c || !c->ready || !lock(c, s)) {
-        return APR_EGENERAL;
+    for (spins = 0; st && spins < STAMP_SPINS; spins++) {
+        s = atomic_load_explicit(&st->seq, memory_order_relaxed);
+        if ((s & 1) || !atomic_compare_exchange_weak_explicit(
+                &st->seq, &s, s + 1, memory_order_acq_rel,
+                memory_order_relaxed)) {
+            continue;
+        }
+        atomic_thread_fence(memory_order_release); /* odd before the data */
+        /* never backwards: a slow reader cannot undo a newer publication */
+        if (atomic_load_explicit(&st->version, memory_order_relaxed) <= version) {
+            atomic_store_explicit(&st->version, version, memory_order_relaxed);
+            atomic_store_explicit(&st->checked, checked, memory_order_relaxed);
+        }
+        atomic_store_explicit(&st->seq, s + 2, memory_order_release);
+        return APR_SUCCESS;
     }
-    rv = c->provider->retrieve(c->inst, s, (const unsigned char *)key,
-                               (unsigned int)strlen(key),
-                               (unsigned char *)&old, &len, p);
-    if (rv == APR_SUCCESS && len == sizeof(old) && old.version > version) {
-        unlock(c);
-        return APR_SUCCESS; /* a newer generation is already published */
+    return APR_EGENERAL;
+}
+
+/* Anonymous (no file): children inherit it over fork(); gone with pconf,
+ * like the cache itself, at a restart. */
+static apr_status_t create_stamp(svc_cache_t *c, apr_pool_t *pconf)
+{
+    apr_shm_t *shm;
+    apr_status_t rv = apr_shm_create(&shm, sizeof(struct svc_stamp_t), NULL,
+                                     pconf);
+
+    if (rv == APR_SUCCESS) {
+        c->stamp = apr_shm_baseaddr_get(shm);
+        memset(c->stamp, 0, sizeof(struct svc_stamp_t));
     }
-    st.version = version;
-    st.checked = checked;
-    /* the stamp itself lives long; freshness is judged from `checked` */
-    rv = c->provider->store(c->inst, s, (const unsigned char *)key,
-                            (unsigned int)strlen(key),
-                            apr_time_now() + apr_time_from_sec(86400),
-                            (unsigned char *)&st, sizeof(st), p);
-    unlock(c);
     return rv;
 }

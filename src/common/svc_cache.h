@@ -52,16 +52,15 @@ apr_status_t svc_cache_add(svc_cache_t *c, server_rec *s, const char *key,
                            const void *val, unsigned int len, apr_time_t expiry,
                            apr_pool_t *p);
 
-/* A versioned stamp shared by all children: {version, checked_at}. The
- * stored version never goes backwards (a slow reader cannot overwrite a newer
- * version a writer just stored), which is what read-after-write needs when the
- * version names the current generation of cached data. */
-apr_status_t svc_cache_stamp_get(svc_cache_t *c, server_rec *s, const char *key,
-                                 apr_int64_t *version, apr_time_t *checked,
-                                 apr_pool_t *p);
-apr_status_t svc_cache_stamp_put(svc_cache_t *c, server_rec *s, const char *key,
-                                 apr_int64_t version, apr_time_t checked,
-                                 apr_pool_t *p);
+/* One versioned stamp per cache, shared by all children: {version,
+ * checked_at}, read without a lock. The stored version never goes backwards
+ * (a slow reader cannot overwrite a newer version a writer just stored),
+ * which is what read-after-write needs when the version names the current
+ * generation of cached data. get: APR_NOTFOUND before the first put. */
+apr_status_t svc_cache_stamp_get(svc_cache_t *c, apr_int64_t *version,
+                                 apr_time_t *checked);
+apr_status_t svc_cache_stamp_put(svc_cache_t *c, apr_int64_t version,
+                                 apr_time_t checked);
 
 /* Largest value that is worth offering to the cache: bigger ones are not
  * stored (shmcb logs an error for entries larger than its subcaches). */

@@ -5,9 +5,6 @@
 #include "svc_generation.h"
 #include "svc_log.h"
 
-/* one stamp per module: each module has its own shm */
-#define GENERATION_KEY "generation"
-
 static int read_from_db(svc_req_t *req, apr_time_t now, apr_int64_t *gen)
 {
     request_rec *r = req->r;
@@ -31,19 +28,16 @@ static int read_from_db(svc_req_t *req, apr_time_t now, apr_int64_t *gen)
     }
     *gen = apr_atoi64(svc_db_cell(rows, 0, 0));
     /* never moves the stamp backwards: a newer published one stays */
-    svc_cache_stamp_put(req->app->cache, r->server, GENERATION_KEY, *gen, now,
-                        r->pool);
+    svc_cache_stamp_put(req->app->cache, *gen, now);
     return 0;
 }
 
 int svc_generation_current(svc_req_t *req, apr_int64_t *gen)
 {
-    request_rec *r = req->r;
     apr_time_t now = apr_time_now(), checked;
     apr_int64_t v;
 
-    if (svc_cache_stamp_get(req->app->cache, r->server, GENERATION_KEY, &v,
-                            &checked, r->pool) == APR_SUCCESS
+    if (svc_cache_stamp_get(req->app->cache, &v, &checked) == APR_SUCCESS
         && checked <= now && now - checked <= req->app->cache_max_age) {
         *gen = v;
         return 0;
@@ -60,10 +54,7 @@ int svc_generation_refresh(svc_req_t *req)
 
 void svc_generation_publish(svc_req_t *req, apr_int64_t gen)
 {
-    request_rec *r = req->r;
-
     if (req->app->cache && gen) {
-        svc_cache_stamp_put(req->app->cache, r->server, GENERATION_KEY, gen,
-                            apr_time_now(), r->pool);
+        svc_cache_stamp_put(req->app->cache, gen, apr_time_now());
     }
 }
