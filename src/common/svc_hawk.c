@@ -7,7 +7,6 @@
 #include <apr_strings.h>
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
-#include <openssl/hmac.h>
 #include "svc_hawk.h"
 #include "svc_sha256.h"
 
@@ -132,10 +131,9 @@ static int str_equal_ct(const char *a, const char *b)
 static void hmac256(const char *key, const char *data, apr_size_t len,
                     unsigned char out[32])
 {
-    unsigned int n = 32;
-
-    HMAC(svc_sha256(), key, (int)strlen(key), (const unsigned char *)data,
-         len, out, &n);
+    if (!svc_hmac_sha256(key, strlen(key), data, len, out)) {
+        memset(out, 0, 32); /* compares unequal to any real MAC's base64 */
+    }
 }
 
 /* ---- header ------------------------------------------------------------ */

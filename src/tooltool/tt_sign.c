@@ -3,7 +3,6 @@
 #include <apr_strings.h>
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
-#include <openssl/hmac.h>
 #include "tt_sign.h"
 #include "svc_sha256.h"
 
@@ -22,15 +21,14 @@ void tt_sign_hex(const tt_secret_t *secret, const char *method,
     static const char hex[] = "0123456789abcdef";
     /* method, a region name (<= 64), "sha512/" + 128 and an epoch fit */
     char msg[512];
-    unsigned char mac[EVP_MAX_MD_SIZE];
-    unsigned int maclen = 0, i;
+    unsigned char mac[32];
+    unsigned int maclen = sizeof(mac), i;
     int n;
 
     n = snprintf(msg, sizeof(msg), "%s\n%s\n%s\n%" APR_INT64_T_FMT, method,
                  region, key, expires);
     if (n < 0 || (apr_size_t)n >= sizeof(msg)
-        || !HMAC(svc_sha256(), secret->bytes, (int)secret->len,
-                 (const unsigned char *)msg, (size_t)n, mac, &maclen)) {
+        || !svc_hmac_sha256(secret->bytes, secret->len, msg, (size_t)n, mac)) {
         /* cannot happen with configured names; never a valid signature */
         memset(out, 'x', TT_SIGN_HEX_LEN);
         out[TT_SIGN_HEX_LEN] = '\0';

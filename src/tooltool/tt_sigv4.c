@@ -441,10 +441,9 @@ static void amz_date(apr_int64_t now, char date[17])
 static void hmac256(const unsigned char *key, apr_size_t klen,
                     const char *data, unsigned char out[32])
 {
-    unsigned int n = 32;
-
-    HMAC(svc_sha256(), key, (int)klen, (const unsigned char *)data,
-         strlen(data), out, &n);
+    if (!svc_hmac_sha256(key, klen, data, strlen(data), out)) {
+        memset(out, 0, 32); /* a signature no store accepts */
+    }
 }
 
 /* HMAC(kSigning, string-to-sign), kSigning derived from the secret key:
