@@ -110,6 +110,13 @@ apr_status_t svc_cache_init(svc_cache_t *c, const char *cname,
             return rv;
         }
     }
+    /* shmcb divides by zero (SIGFPE while httpd starts, nothing logged)
+     * when its memory cannot hold two objects of the hinted size: a small
+     * configured size gets a smaller hint */
+    if (avg_obj_size + 48 > c->size / 8) {
+        avg_obj_size = c->size / 8 > 48 + 64 ? (unsigned int)(c->size / 8 - 48)
+                                             : 64;
+    }
     /* shmcb splits its memory in subcaches and cannot store an entry larger
      * than one; stay well below (a quarter of size / subcaches is safe for
      * any size shmcb picks with these hints) */
