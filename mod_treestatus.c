@@ -41,6 +41,7 @@ static svc_app_t ts_app = {
     .routes = ts_routes,
     .handler_name = TS_HANDLER_NAME,
     .mutex_type = "treestatus-cache",
+    .nonce_mutex_type = "treestatus-nonces",
     .cache_obj_size = 4096,         /* rendered trees */
     .cache_size = 4194304,
     .scope_prefix = "project:releng:services/treestatus/",

@@ -414,7 +414,7 @@ static int hawk_local(svc_req_t *req, const char *header)
                                 res->reason ? res->reason
                                 : svc_hawk_status_name(res->status), NULL));
     }
-    rv = svc_cache_add(req->app->shm, r->server,
+    rv = svc_cache_add(req->app->nonces, r->server,
                        apr_pstrcat(r->pool, "hawk:",
                                    svc_hawk_replay_key(r->pool, res->attrs.id,
                                                        res->attrs.ts,

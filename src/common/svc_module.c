@@ -40,10 +40,13 @@ const char *svc_module_set_database(cmd_parms *cmd, void *dcfg, int on)
 const char *svc_module_set_cache(cmd_parms *cmd, void *dcfg, const char *arg)
 {
     const char *err = ap_check_cmd_context(cmd, GLOBAL_ONLY);
+    svc_app_t *app = cmd->info;
 
     (void)dcfg;
     if (!err) {
-        ((svc_app_t *)cmd->info)->cache_spec = arg;
+        /* <P>Cache and <P>NonceCache */
+        *(strstr(cmd->cmd->name, "NonceCache") ? &app->nonce_spec
+                                               : &app->cache_spec) = arg;
     }
     return err;
 }
@@ -74,9 +77,11 @@ const char *svc_module_set_max_body(cmd_parms *cmd, void *dcfg, const char *arg)
 void svc_module_pre_config(svc_app_t *app, apr_pool_t *pconf)
 {
     svc_cache_pre_config(pconf, app->mutex_type);
+    svc_cache_pre_config(pconf, app->nonce_mutex_type);
     app->cache = NULL;
-    app->shm = NULL;
+    app->nonces = NULL;
     app->cache_spec = NULL;
+    app->nonce_spec = NULL;
     app->cache_max_age = SVC_DEFAULT_CACHE_MAX_AGE;
     app->auth = svc_auth_cfg_create(pconf);
 }
@@ -96,12 +101,45 @@ static void add_default_roles(svc_app_t *app, apr_pool_t *pconf)
     }
 }
 
+/* One shared-memory store: `configured` (a <P>...Cache value), else shmcb
+ * in the runtime dir named after its mutex. "none" makes none; without
+ * mod_socache_shmcb the default is skipped with a warning saying what is
+ * lost (a configured store that fails stops the start-up). */
+static int make_store(svc_app_t *app, server_rec *s, apr_pool_t *pconf,
+                      apr_pool_t *ptemp, const char *configured,
+                      const char *mutex_type, apr_size_t size,
+                      unsigned int obj_size, const char *lost,
+                      svc_cache_t **out)
+{
+    const char *err, *spec;
+
+    *out = NULL;
+    if (configured && !strcasecmp(configured, "none")) {
+        return OK;
+    }
+    spec = configured ? configured
+        : apr_psprintf(ptemp, "shmcb:%s(%" APR_SIZE_T_FMT ")",
+                       ap_runtime_dir_relative(ptemp, mutex_type), size);
+    err = svc_cache_create(pconf, ptemp, spec, mutex_type, out);
+    if (err && !configured) {
+        svc_log_s(s, SVC_LOG_WARNING, 0, 42, "mod_%s runs without its %s "
+                  "shared memory (%s): %s", app->mod->name, mutex_type, lost,
+                  err);
+        *out = NULL;
+        return OK;
+    }
+    if (err) {
+        svc_log_s(s, SVC_LOG_CRIT, 0, 41, "%s for mod_%s: %s", mutex_type,
+                  app->mod->name, err);
+        return HTTP_INTERNAL_SERVER_ERROR;
+    }
+    return svc_cache_init(*out, mutex_type, obj_size, s, pconf) == APR_SUCCESS
+        ? OK : HTTP_INTERNAL_SERVER_ERROR;
+}
+
 int svc_module_post_config(svc_app_t *app, apr_pool_t *pconf, apr_pool_t *ptemp,
                            server_rec *s)
 {
-    const char *err, *spec;
-    int disabled;
-
     /* httpd runs post_config twice at start-up; shared memory is created on
      * the real pass only */
     if (ap_state_query(AP_SQ_MAIN_STATE) == AP_SQ_MS_CREATE_PRE_CONFIG) {
@@ -117,39 +155,24 @@ int svc_module_post_config(svc_app_t *app, apr_pool_t *pconf, apr_pool_t *ptemp,
                   "DBDParams for mod_%s", app->mod->name);
         return HTTP_INTERNAL_SERVER_ERROR;
     }
-    /* The shared memory holds rendered responses and the Hawk nonces seen.
-     * Default: shmcb in the runtime dir, sized for the module. `<P>Cache
-     * none` turns response caching off, never replay protection: the shm
-     * is then made anyway and only the nonces use it. */
-    disabled = app->cache_spec && !strcasecmp(app->cache_spec, "none");
-    spec = app->cache_spec && !disabled ? app->cache_spec
-        : apr_psprintf(ptemp, "shmcb:%s(%" APR_SIZE_T_FMT ")",
-                       ap_runtime_dir_relative(ptemp, app->mutex_type),
-                       app->cache_size);
-    err = svc_cache_create(pconf, ptemp, spec, app->mutex_type, &app->shm);
-    if (err && (!app->cache_spec || disabled)) {
-        /* the default needs mod_socache_shmcb */
-        svc_log_s(s, SVC_LOG_WARNING, 0, 42, "mod_%s runs without shared "
-                  "memory (no response cache, no Hawk replay protection): %s",
-                  app->mod->name, err);
-        app->shm = NULL;
-    }
-    else if (err) {
-        svc_log_s(s, SVC_LOG_CRIT, 0, 41, "cache for mod_%s: %s",
-                  app->mod->name, err);
+    /* Two stores in shared memory: the responses (and lookups) cached, and
+     * the Hawk nonces seen. Apart, so that no amount of caching can evict a
+     * nonce before its time (a replay window). */
+    if (make_store(app, s, pconf, ptemp, app->cache_spec, app->mutex_type,
+                   app->cache_size, app->cache_obj_size, "no response cache",
+                   &app->cache) != OK
+        || make_store(app, s, pconf, ptemp, app->nonce_spec,
+                      app->nonce_mutex_type, SVC_NONCE_STORE_SIZE, 128,
+                      "no Hawk replay protection", &app->nonces) != OK) {
         return HTTP_INTERNAL_SERVER_ERROR;
     }
-    if (app->shm && svc_cache_init(app->shm, app->mutex_type,
-                                   app->cache_obj_size, s, pconf) != APR_SUCCESS) {
-        return HTTP_INTERNAL_SERVER_ERROR;
-    }
-    app->cache = disabled ? NULL : app->shm;
     return OK;
 }
 
 void svc_module_child_init(svc_app_t *app, apr_pool_t *p, server_rec *s)
 {
-    svc_cache_child_init(app->shm, p, s);
+    svc_cache_child_init(app->cache, p, s);
+    svc_cache_child_init(app->nonces, p, s);
     /* created here, so no curl handle is ever inherited over fork() */
     app->curl = svc_curl_pool_create(p);
 }

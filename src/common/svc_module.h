@@ -11,6 +11,10 @@
 #include "svc_cache.h"
 #include "svc_req.h"
 
+/* Default size of the Hawk nonce store: about 30,000 nonces (each kept for
+ * twice the Hawk skew, 30 minutes by default). */
+#define SVC_NONCE_STORE_SIZE (4 * 1024 * 1024)
+
 
 /* The per-location config both modules use: a svc_loc_t. */
 void *svc_module_create_dir(apr_pool_t *p, char *dir);
@@ -35,6 +39,9 @@ const char *svc_module_set_cache_max_age(cmd_parms *cmd, void *dcfg,
         "Largest accepted request body in bytes (default 1048576)"), \
     AP_INIT_TAKE1(P "Cache", svc_module_set_cache, &app, RSRC_CONF, \
         "Shared cache: 'shmcb', 'shmcb:/path(bytes)' or 'none' (default shmcb)"), \
+    AP_INIT_TAKE1(P "NonceCache", svc_module_set_cache, &app, RSRC_CONF, \
+        "Store of the Hawk nonces seen: 'shmcb', 'shmcb:/path(bytes)' or " \
+        "'none' (no replay protection; default shmcb, 4 MiB)"), \
     AP_INIT_TAKE1(P "CacheMaxAge", svc_module_set_cache_max_age, &app, \
         RSRC_CONF, "Seconds (decimals allowed) a cached generation is " \
         "trusted before the database is asked again: the staleness bound " \

@@ -54,12 +54,15 @@ typedef struct svc_app_t {
     const svc_route_t *routes;
     const char *handler_name;      /* SetHandler value */
     const char *mutex_type;        /* Mutex directive name, also socache cname */
+    const char *nonce_mutex_type;  /* the same for the Hawk nonce store */
     unsigned int cache_obj_size;   /* socache sizing hint */
     apr_size_t cache_size;         /* default shm size (bytes) */
     const char *cache_spec;        /* from the module's cache directive, NULL = default */
     apr_interval_time_t cache_max_age; /* <P>CacheMaxAge (svc_generation.h) */
     struct svc_cache_t *cache;     /* response cache of this generation, NULL = none */
-    struct svc_cache_t *shm;       /* shared memory (cache and Hawk nonces), NULL = none */
+    const char *nonce_spec;        /* <P>NonceCache, NULL = default */
+    struct svc_cache_t *nonces;    /* Hawk nonces seen (a store of their own, so
+                                      that responses never evict them), NULL = none */
     struct svc_auth_cfg_t *auth;   /* identities and scopes (svc_auth.h) */
     const char *scope_prefix;      /* prepended to route scopes */
     int denied_status;             /* route scope held by nobody: 403 */

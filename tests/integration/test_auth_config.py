@@ -109,6 +109,7 @@ def test_good_directives_pass_the_config_test(module, env, tmp_path):
         p + "TaskclusterRootUrl https://tc.example.org/ 2500",
         p + "HawkSkew 60",
         p + "CacheMaxAge 0.25",
+        p + 'NonceCache "shmcb:/tmp/nonces(1048576)"',
         p + "HawkClientsTable Off",
         p + "ScopePrefix project:releng:treestatus/",
     ])

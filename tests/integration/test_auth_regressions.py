@@ -41,6 +41,17 @@ def test_bug_replay_accepted_without_cache(module, httpd_control):
                            "replayed request (nonce already used)")
 
 
+def test_nonce_cache_none_turns_replay_protection_off(module, httpd_control):
+    """<Prefix>NonceCache none is the documented way to do without the nonce store: the same
+    header is then accepted twice (only the timestamp skew bounds it)."""
+    httpd_control.set_extra_conf(module.conf("HawkClient bug/a key", "NonceCache none"))
+    url = module.permissions_url
+    h = sign(url, client_id="bug/a", key="key")
+    for _ in range(2):
+        module.assert_permissions(requests.get(url, headers={"Authorization": h},
+                                               timeout=TIMEOUT), "bug/a", [])
+
+
 def test_bug_impossible_token_expiry_dates_accepted(module, env, tmp_path):
     """BUG 4: 2020-02-30 and T25:00:00Z pass apache2 -t (normalized silently)."""
     for expiry in ("2020-02-30", "2020-01-01T25:00:00Z", "2020-01-01T00:61:00Z"):

@@ -7,6 +7,7 @@ No credentials -> 401 + WWW-Authenticate: Hawk; valid credentials without the sc
 invalid credentials -> 401 naming the reason. Nothing is written by a refused request.
 """
 
+import os
 import re
 from urllib.parse import urlsplit
 
@@ -220,3 +221,22 @@ def test_other_schemes_are_not_credentials(ts, sql, value):
     r = _probe(ts, sql, authorization=value)
     assert_problem(r, 401, None)
     assert snapshot(sql) == before
+
+
+def test_a_full_response_cache_never_evicts_a_nonce(ts, env, httpd_control):
+    """Nonces live in a store of their own: a response cache far too small for what is read
+    (8 KiB, shmcb's smallest) evicts documents, never a nonce, so a header accepted before the
+    cache churned is still refused as a replay after it."""
+    path = os.path.join(env["root"], "%s-tiny-cache" % env["mpm"])
+    httpd_control.set_extra_conf('TreestatusCache "shmcb:%s(8192)"\n' % path)
+    first = ts.get("/__permissions__", as_="admin", fresh=True)
+    assert first.status_code == 200, describe(first)
+    header = first.request.headers["Authorization"]
+    trees = [uniq("churn") for _ in range(40)]
+    for t in trees:
+        ts.create_tree(t)
+    for _ in range(3):
+        for t in trees:
+            assert ts.get("/trees/" + t, fresh=True).status_code == 200
+    r = Client(ts.base, keepalive=False).get("/__permissions__", authorization=header)
+    assert_problem(r, 401, _icontains("replay", "nonce"))
