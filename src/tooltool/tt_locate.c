@@ -21,16 +21,15 @@
 static int from_cache(svc_req_t *req, const char *key, tt_location_t *loc)
 {
     request_rec *r = req->r;
-    unsigned char buf[ENTRY_MAX];
-    unsigned int n = sizeof(buf) - 1;
-    char *text, *last, *tok;
+    /* straight into the request pool: the tokens below point into it */
+    char *text = apr_palloc(r->pool, ENTRY_MAX), *last, *tok;
+    unsigned int n = ENTRY_MAX - 1;
 
-    if (svc_cache_get(req->app->cache, r->server, key, buf, &n, r->pool)
-        != APR_SUCCESS) {
+    if (svc_cache_get(req->app->cache, r->server, key, (unsigned char *)text,
+                      &n, r->pool) != APR_SUCCESS) {
         return 0;
     }
-    buf[n] = '\0';
-    text = apr_pstrmemdup(r->pool, (const char *)buf, n);
+    text[n] = '\0';
     loc->visibility = apr_strtok(text, "\n", &last);
     if (!loc->visibility) {
         return 0;
