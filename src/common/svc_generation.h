@@ -2,9 +2,8 @@
  *
  * A module that caches answers in shared memory keys them with a generation
  * number kept in its database (a one-row table bumped by triggers in every
- * transaction that changes cached data, see
- * the modules' migrations under sql/). The current
- * number lives in a stamp of the module's shm: a write publishes its new
+ * transaction that changes cached data: the modules' migrations in sql/).
+ * The current number lives in the cache's stamp: a write publishes its new
  * number after COMMIT, so every child of this httpd reads its own writes;
  * writes through other httpd instances on the same database are seen once
  * the stamp is older than <P>CacheMaxAge and the number is read again. Keys

@@ -37,18 +37,29 @@ const char *svc_module_set_database(cmd_parms *cmd, void *dcfg, int on)
               : NULL;
 }
 
-const char *svc_module_set_cache(cmd_parms *cmd, void *dcfg, const char *arg)
+/* A store spec (<P>Cache, <P>NonceCache): main server only. */
+static const char *set_spec(cmd_parms *cmd, const char **field,
+                            const char *arg)
 {
     const char *err = ap_check_cmd_context(cmd, GLOBAL_ONLY);
-    svc_app_t *app = cmd->info;
 
-    (void)dcfg;
     if (!err) {
-        /* <P>Cache and <P>NonceCache */
-        *(strstr(cmd->cmd->name, "NonceCache") ? &app->nonce_spec
-                                               : &app->cache_spec) = arg;
+        *field = arg;
     }
     return err;
+}
+
+const char *svc_module_set_cache(cmd_parms *cmd, void *dcfg, const char *arg)
+{
+    (void)dcfg;
+    return set_spec(cmd, &((svc_app_t *)cmd->info)->cache_spec, arg);
+}
+
+const char *svc_module_set_nonce_cache(cmd_parms *cmd, void *dcfg,
+                                       const char *arg)
+{
+    (void)dcfg;
+    return set_spec(cmd, &((svc_app_t *)cmd->info)->nonce_spec, arg);
 }
 
 const char *svc_module_set_cache_max_age(cmd_parms *cmd, void *dcfg,

@@ -25,6 +25,8 @@ const char *svc_module_set_base(cmd_parms *cmd, void *dcfg, const char *arg);
 const char *svc_module_set_max_body(cmd_parms *cmd, void *dcfg, const char *arg);
 const char *svc_module_set_database(cmd_parms *cmd, void *dcfg, int on);
 const char *svc_module_set_cache(cmd_parms *cmd, void *dcfg, const char *arg);
+const char *svc_module_set_nonce_cache(cmd_parms *cmd, void *dcfg,
+                                       const char *arg);
 const char *svc_module_set_cache_max_age(cmd_parms *cmd, void *dcfg,
                                          const char *arg);
 
@@ -39,7 +41,7 @@ const char *svc_module_set_cache_max_age(cmd_parms *cmd, void *dcfg,
         "Largest accepted request body in bytes (default 1048576)"), \
     AP_INIT_TAKE1(P "Cache", svc_module_set_cache, &app, RSRC_CONF, \
         "Shared cache: 'shmcb', 'shmcb:/path(bytes)' or 'none' (default shmcb)"), \
-    AP_INIT_TAKE1(P "NonceCache", svc_module_set_cache, &app, RSRC_CONF, \
+    AP_INIT_TAKE1(P "NonceCache", svc_module_set_nonce_cache, &app, RSRC_CONF, \
         "Store of the Hawk nonces seen: 'shmcb', 'shmcb:/path(bytes)' or " \
         "'none' (no replay protection; default shmcb, 4 MiB)"), \
     AP_INIT_TAKE1(P "CacheMaxAge", svc_module_set_cache_max_age, &app, \
